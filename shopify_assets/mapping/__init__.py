@@ -1,0 +1,1 @@
+"""Pure mappings between Shopify models and Odoo values (no I/O)."""
