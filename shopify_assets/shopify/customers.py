@@ -1,0 +1,156 @@
+"""Reading customers: one updated_at window, the sensor's change scan, and fetches by id.
+
+Shopify's customers `updated_at` search filter matches whole days (SDL filter table), so the
+query only narrows the scan to the days around a window; exact bounds are applied here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from shopify_assets.shopify.client import MAX_PAGE_SIZE, ShopifyClient
+from shopify_assets.shopify.errors import ShopifyPayloadError
+from shopify_assets.shopify.models import Customer, RecordStamp, ShopifyModel
+
+# Requested cost of one CustomersPage: a connection costs 2 + first x (cost of one node), and a
+# CustomerFields node costs 5 (the customer, defaultEmailAddress, defaultPhoneNumber,
+# defaultAddress, addresses). 2 + 190 x 5 = 952 stays under Shopify's 1000-point single-query limit.
+CUSTOMER_PAGE_SIZE = 190
+CHANGE_SCAN_PAGE_SIZE = MAX_PAGE_SIZE
+IDS_PER_REQUEST = 250  # Shopify's limit for any input array
+# Which time zone defines the filter's "day" is undocumented (it may be the shop's): widen by a
+# day on each side so no record of the window is ever left out; exact filtering follows.
+DAY_FILTER_MARGIN = timedelta(days=1)
+
+ModelT = TypeVar("ModelT", bound=ShopifyModel)
+
+
+@dataclass(frozen=True)
+class CustomerFetch:
+    """Result of fetch_customers: records found (typed + raw), and requested ids Shopify no longer has."""
+
+    found: list[tuple[Customer, dict[str, Any]]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def _utc(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {moment.isoformat()}")
+    return moment.astimezone(timezone.utc)
+
+
+def _midnight(moment: datetime) -> datetime:
+    return datetime.combine(moment.date(), time.min, tzinfo=timezone.utc)
+
+
+def _search_time(moment: datetime) -> str:
+    return moment.strftime("'%Y-%m-%dT%H:%M:%SZ'")  # search syntax: date values must be quoted
+
+
+def updated_at_query(start: datetime, end: datetime | None = None) -> str:
+    """A customers search query covering every whole day that [start, end) touches, plus the margin.
+
+    `updated_at:>=` the midnight starting start's day, and `updated_at:<` the midnight after end's
+    last instant, both widened by DAY_FILTER_MARGIN: a superset whether the shop compares days or
+    instants.
+    """
+    start = _utc(start, "start")
+    terms = [f"updated_at:>={_search_time(_midnight(start) - DAY_FILTER_MARGIN)}"]
+    if end is not None:
+        end = _utc(end, "end")
+        last_day = _midnight(end - timedelta(microseconds=1))
+        terms.append(f"updated_at:<{_search_time(last_day + timedelta(days=1) + DAY_FILTER_MARGIN)}")
+    return " ".join(terms)
+
+
+def parse_record(model: type[ModelT], node: Mapping[str, Any], kind: str = "customer") -> ModelT:
+    """Validate one node; a mismatch raises ShopifyPayloadError naming the record id and the fields."""
+    try:
+        return model.model_validate(node)
+    except ValidationError as exc:
+        record_id = node.get("id") if isinstance(node, Mapping) else None
+        problems = exc.errors(include_input=False, include_url=False)
+        fields = [".".join(str(part) for part in problem["loc"]) or "(record)" for problem in problems]
+        details = "; ".join(f"{name}: {problem['msg']}" for name, problem in zip(fields, problems))
+        raise ShopifyPayloadError(
+            f"{kind} {record_id or '(no id)'} does not fit {model.__name__}: {details}",
+            record_id=record_id if isinstance(record_id, str) else None,
+            fields=fields,
+        ) from None
+
+
+def iter_customers(
+    client: ShopifyClient,
+    *,
+    updated_from: datetime,
+    updated_to: datetime,
+    changed_since: datetime | None = None,
+) -> Iterator[tuple[Customer, dict[str, Any]]]:
+    """Customers with updated_from <= updatedAt < updated_to (and >= changed_since when given).
+
+    Without changed_since: oldest first, stopping past updated_to. With it: newest first, stopping
+    at the first record older than changed_since, so the cost follows the number of changes.
+    """
+    updated_from = _utc(updated_from, "updated_from")
+    updated_to = _utc(updated_to, "updated_to")
+    if updated_from >= updated_to:
+        raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
+    lower = max(updated_from, _utc(changed_since, "changed_since")) if changed_since else updated_from
+    if lower >= updated_to:
+        return
+    newest_first = changed_since is not None
+    variables = {"query": updated_at_query(lower, updated_to), "sortKey": "UPDATED_AT", "reverse": newest_first}
+    for node in client.paginate("CustomersPage", variables, page_size=CUSTOMER_PAGE_SIZE):
+        # The stamp first: records outside the window are skipped without validating the rest.
+        updated_at = parse_record(RecordStamp, node).updated_at
+        if updated_at < lower:
+            if newest_first:
+                return
+            continue
+        if updated_at >= updated_to:
+            if newest_first:
+                continue
+            return
+        yield parse_record(Customer, node), node
+
+
+def iter_customer_changes(client: ShopifyClient, *, since: datetime) -> Iterator[RecordStamp]:
+    """Ids and updatedAt of customers changed at or after `since`, newest first (the sensor's scan)."""
+    since = _utc(since, "since")
+    variables = {"query": updated_at_query(since)}
+    for node in client.paginate("CustomerChanges", variables, page_size=CHANGE_SCAN_PAGE_SIZE):
+        stamp = parse_record(RecordStamp, node)
+        if stamp.updated_at < since:
+            return
+        yield stamp
+
+
+def fetch_customers(client: ShopifyClient, ids: Sequence[str]) -> CustomerFetch:
+    """Full records for `ids` (GIDs), 250 per request. Ids Shopify answers with null (deleted, or not
+    a customer) are returned in `missing` rather than raised: a deleted customer is normal news."""
+    if isinstance(ids, str):
+        raise TypeError("ids must be a sequence of customer GIDs, not one string")
+    result = CustomerFetch()
+    unique_ids = list(dict.fromkeys(ids))
+    for start in range(0, len(unique_ids), IDS_PER_REQUEST):
+        chunk = unique_ids[start : start + IDS_PER_REQUEST]
+        nodes = client.execute("CustomersByIds", {"ids": chunk}).get("nodes") or []
+        if len(nodes) != len(chunk):
+            raise ShopifyPayloadError(
+                f"CustomersByIds answered {len(nodes)} nodes for {len(chunk)} ids",
+                record_id=None,
+                fields=["nodes"],
+                operation_name="CustomersByIds",
+                variables={"ids": chunk},
+            )
+        for requested_id, node in zip(chunk, nodes):
+            if node:
+                result.found.append((parse_record(Customer, node), node))
+            else:
+                result.missing.append(requested_id)
+    return result
