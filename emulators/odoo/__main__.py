@@ -1,0 +1,3 @@
+from emulators.odoo.cli import main
+
+main()
