@@ -160,9 +160,10 @@ class RecordSet:
         for record, (stored, deferred) in zip(records, prepared):
             record._check_references(stored)
             record._apply_deferred(deferred)
+        # as in Odoo, constraints are checked by the base create, before the model's own follow-ups
+        records._run_constraints(set().union(*(vals.keys() for vals in vals_list)) if vals_list else set())
         if spec.after_create is not None:
             spec.after_create(records, [dict(vals) for vals in vals_list])
-        records._run_constraints(set().union(*(vals.keys() for vals in vals_list)) if vals_list else set())
         return records
 
     def write(self, vals: Mapping[str, Any]) -> bool:
@@ -182,9 +183,9 @@ class RecordSet:
         for record in self:
             record._check_references(stored)
             record._apply_deferred(deferred)
+        self._run_constraints(set(vals))
         if spec.after_write is not None:
             spec.after_write(self, dict(vals))
-        self._run_constraints(set(vals))
         return True
 
     def unlink(self) -> bool:
