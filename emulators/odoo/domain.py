@@ -9,7 +9,7 @@ pushed down into the leaves the way Odoo's `distribute_not` does it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
 
@@ -32,7 +32,8 @@ class Leaf:
     path: str
     operator: str
     value: Any
-    source: str  # the leaf as Odoo prints it in error messages, e.g. "('name', 'no-op', 1)"
+    # the leaf as written, for error messages like "Invalid leaf ('name', 'no-op', 1)"
+    source: str = field(compare=False)
 
 
 @dataclass(frozen=True)
