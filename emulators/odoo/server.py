@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from emulators.odoo import errors
-from emulators.odoo.faults import PROXY_PAGES, Fault, FaultInjector, Stats, proxy_page
+from emulators.odoo.faults import PROXY_PAGES, FaultInjector, Stats, proxy_page
 from emulators.odoo.model import Registry
 from emulators.odoo.models import build_registry
 from emulators.odoo.orm import Env

@@ -54,9 +54,6 @@ class Store:
         for db, model, last_id in self._conn.execute("SELECT db, model, last_id FROM sequences"):
             self._sequences[(db, model)] = last_id
 
-    def close(self) -> None:
-        self._conn.close()
-
     def databases(self) -> list[str]:
         return sorted(self._tables)
 

@@ -150,3 +150,23 @@ def test_state_survives_a_restart(start_odoo: StartOdoo) -> None:
     partners = connect(again).env["res.partner"]
     assert partners.read([partner_id], ["name"]) == [{"id": partner_id, "name": "Persistent"}]
     assert partners.create({"name": "Next"}) == partner_id + 1
+
+
+def test_contacts_are_created_and_detached_through_child_ids(odoo: OdooEmulatorHandle) -> None:
+    partners = connect(odoo).env["res.partner"]
+    company = partners.create(
+        {"name": "Parent Co", "is_company": True, "child_ids": [(0, 0, {"name": "Ann"}), (0, 0, {"name": "Bob"})]}
+    )
+    ann, bob = partners.search([("parent_id", "=", company)], order="name")
+    assert partners.read([ann], ["parent_id", "display_name"])[0]["display_name"] == "Parent Co, Ann"
+    partners.write([company], {"child_ids": [(3, ann)]})
+    assert partners.read([company], ["child_ids"])[0]["child_ids"] == [bob]
+    assert partners.read([ann], ["parent_id"])[0]["parent_id"] is False
+
+
+def test_defaults_and_field_descriptions(odoo: OdooEmulatorHandle) -> None:
+    partners = connect(odoo).env["res.partner"]
+    assert partners.default_get(["type", "active", "lang", "name"]) == {"type": "contact", "active": True, "lang": "en_US"}
+    described = partners.fields_get(["type", "parent_id"], ["type", "relation", "selection", "required"])
+    assert described["parent_id"] == {"type": "many2one", "relation": "res.partner", "required": False}
+    assert described["type"]["selection"][:2] == [["contact", "Contact"], ["invoice", "Invoice Address"]]
