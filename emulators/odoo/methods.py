@@ -80,7 +80,7 @@ def fields_get(
 
 def default_get(self: RecordSet, fields_list: Sequence[str]) -> dict[str, Any]:
     defaults = self.defaults(exclude={})
-    return {name: defaults[name] for name in fields_list if name in defaults}
+    return {name: False if defaults[name] is None else defaults[name] for name in fields_list if name in defaults}
 
 
 def get_external_id(self: RecordSet) -> dict[int, str]:

@@ -166,7 +166,12 @@ def test_contacts_are_created_and_detached_through_child_ids(odoo: OdooEmulatorH
 
 def test_defaults_and_field_descriptions(odoo: OdooEmulatorHandle) -> None:
     partners = connect(odoo).env["res.partner"]
-    assert partners.default_get(["type", "active", "lang", "name"]) == {"type": "contact", "active": True, "lang": "en_US"}
+    assert partners.default_get(["type", "active", "lang", "tz", "name"]) == {
+        "type": "contact",
+        "active": True,
+        "lang": "en_US",
+        "tz": False,
+    }
     described = partners.fields_get(["type", "parent_id"], ["type", "relation", "selection", "required"])
     assert described["parent_id"] == {"type": "many2one", "relation": "res.partner", "required": False}
     assert described["type"]["selection"][:2] == [["contact", "Contact"], ["invoice", "Invoice Address"]]
