@@ -131,6 +131,10 @@ def xmlid_number(gid: str, expected_type: str) -> str:
     return match["number"]
 
 
+def is_customer_xmlid_name(name: str) -> bool:
+    return name.startswith(CUSTOMER_XMLID_PREFIX) and name.removeprefix(CUSTOMER_XMLID_PREFIX).isdigit()
+
+
 def customer_xmlid_name(customer_gid: str) -> str:
     return CUSTOMER_XMLID_PREFIX + xmlid_number(customer_gid, "Customer")
 

@@ -16,49 +16,13 @@ from shopify_assets.mapping.partners import (
     partner_vals,
     ref_keys,
 )
-from shopify_assets.shopify.models import Customer
+from tests.mapping.builders import address, make_customer
 
 REFS = OdooRefs(
     countries={"US": 233, "DE": 57, "FR": 75},
     states={("US", "CA"): 13, ("US", "NY"): 27},
     categories={"vip": 4, "wholesale": 5},
 )
-
-
-def make_customer(n: int = 1, **fields: Any) -> Customer:
-    payload: dict[str, Any] = {
-        "id": f"gid://shopify/Customer/{n}",
-        "firstName": "Jane",
-        "lastName": "Doe",
-        "defaultEmailAddress": {"emailAddress": "jane.doe@example.com"},
-        "defaultPhoneNumber": {"phoneNumber": "+14155550100"},
-        "note": None,
-        "tags": [],
-        "createdAt": "2025-01-01T00:00:00Z",
-        "updatedAt": "2025-02-01T00:00:00Z",
-        "defaultAddress": None,
-        "addresses": [],
-    }
-    payload.update(fields)
-    return Customer.model_validate(payload)
-
-
-def address(n: int, **fields: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "id": f"gid://shopify/MailingAddress/{n}?model_name=CustomerAddress",
-        "firstName": "Jane",
-        "lastName": "Doe",
-        "company": None,
-        "address1": "1 Market St",
-        "address2": "Suite 200",
-        "city": "San Francisco",
-        "provinceCode": "CA",
-        "zip": "94105",
-        "countryCodeV2": "US",
-        "phone": None,
-    }
-    payload.update(fields)
-    return payload
 
 
 def test_full_customer_maps_to_partner_vals() -> None:
