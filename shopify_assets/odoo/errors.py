@@ -52,7 +52,9 @@ class ErrorKind(Enum):
 class OdooError(Exception):
     """Base class. `odoo_name` is Odoo's exception class when Odoo answered, else the local one."""
 
-    def __init__(self, message: str, *, model: str | None = None, method: str | None = None, odoo_name: str = "") -> None:
+    def __init__(
+        self, message: str, *, model: str | None = None, method: str | None = None, odoo_name: str = ""
+    ) -> None:
         self.message = message
         self.model = model
         self.method = method

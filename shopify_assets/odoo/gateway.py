@@ -330,7 +330,8 @@ class OdooGateway:
             for row in rows:
                 self._categories.setdefault(row["name"], row["id"])
         to_create = [name for name in missing if name not in self._categories]
-        for name, result in zip(to_create, self.create_many("res.partner.category", [{"name": n} for n in to_create])):
+        created = self.create_many("res.partner.category", [{"name": name} for name in to_create])
+        for name, result in zip(to_create, created, strict=True):
             if result.id is not None:
                 self._categories[name] = result.id
             else:
@@ -347,7 +348,12 @@ class OdooGateway:
         return [result for result in results if result is not None]
 
     def _create_range(
-        self, model: str, vals_list: Sequence[Mapping[str, Any]], low: int, high: int, results: list[RecordResult | None]
+        self,
+        model: str,
+        vals_list: Sequence[Mapping[str, Any]],
+        low: int,
+        high: int,
+        results: list[RecordResult | None],
     ) -> None:
         try:
             ids = self.call(model, "create", [[dict(vals) for vals in vals_list[low:high]]], idempotent=False)
@@ -391,4 +397,3 @@ class OdooGateway:
         for record_id in ids:
             outcomes.extend(self._write_chunk(model, [record_id], vals))
         return outcomes
-

@@ -70,7 +70,8 @@ def sync_child_addresses(
 
     to_create = [child for child in children if child.xmlid_name not in existing]
     created: dict[str, int] = {}
-    for child, result in zip(to_create, gateway.create_many(PARTNER, [child.vals for child in to_create])):
+    results = gateway.create_many(PARTNER, [child.vals for child in to_create])
+    for child, result in zip(to_create, results, strict=True):
         if result.id is None:
             outcome.errors.append(child.issue(result.error))
         else:

@@ -306,7 +306,7 @@ class _Reconciler:
 
     def _create(self, items: list[_Pending], failures: dict[str, tuple[str, str]]) -> None:
         results = self.gateway.create_many(PARTNER, [{**item.vals, **CREATE_ONLY_VALS} for item in items])
-        for item, result in zip(items, results):
+        for item, result in zip(items, results, strict=True):
             if result.id is None:
                 failures[item.values.shopify_id] = ("partner", _refused(item, result.error))
             else:
@@ -330,8 +330,11 @@ class _Reconciler:
             else:
                 failures.setdefault(
                     item.values.shopify_id,
-                    ("externalId", f"could not bind {self.gateway.external_id_module}.{item.values.xmlid_name} "
-                     f"to partner {item.partner_id}: {message}"),
+                    (
+                        "externalId",
+                        f"could not bind {self.gateway.external_id_module}.{item.values.xmlid_name} "
+                        f"to partner {item.partner_id}: {message}",
+                    ),
                 )
 
     def _count_addresses(self, outcome: AddressOutcome, failures: dict[str, tuple[str, str]]) -> None:

@@ -64,7 +64,9 @@ def test_absent_values_clear_the_odoo_fields() -> None:
 
 def test_other_addresses_become_child_contacts_keyed_by_address_id() -> None:
     home = address(10)
-    office = address(11, firstName="J.", lastName="Doe (office)", countryCodeV2="DE", provinceCode=None, phone="+49 30 1")
+    office = address(
+        11, firstName="J.", lastName="Doe (office)", countryCodeV2="DE", provinceCode=None, phone="+49 30 1"
+    )
     customer = make_customer(defaultAddress=home, addresses=[home, office])
 
     values = customer_values(customer)
@@ -152,9 +154,7 @@ def test_name_falls_back_to_email_then_phone(fields: dict[str, Any], expected: s
 
 
 def test_no_name_no_email_no_phone_is_a_mapping_error_naming_the_customer() -> None:
-    customer = make_customer(
-        9, firstName=None, lastName=None, defaultEmailAddress=None, defaultPhoneNumber=None
-    )
+    customer = make_customer(9, firstName=None, lastName=None, defaultEmailAddress=None, defaultPhoneNumber=None)
     with pytest.raises(MappingError) as raised:
         customer_values(customer)
     assert raised.value.shopify_id == "gid://shopify/Customer/9"

@@ -1,5 +1,5 @@
 """Helpers shared by the gateway and reconciler tests: a gateway and a plain odoorpc session on an
-emulator started by the `start_odoo` fixture (test modules import the fixtures below)."""
+emulator started by the `start_odoo` fixture, and the fixtures the conftests re-export."""
 
 from __future__ import annotations
 

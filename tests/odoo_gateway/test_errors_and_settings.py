@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from odoorpc.error import RPCError
 
-from shopify_assets.odoo import OdooConfigError, OdooSettings, RetryPolicy, parse_odoo_datetime
+from shopify_assets.odoo import OdooConfigError, OdooResource, OdooSettings, RetryPolicy, parse_odoo_datetime
 from shopify_assets.odoo.errors import ErrorKind, OdooDataError, classify, retryable, to_odoo_error
 from shopify_assets.odoo.gateway import ODOORPC_REQUEST_LOGGER, _RedactPassword
 
@@ -152,7 +152,13 @@ def test_missing_settings_are_named() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["erp.example.com", "ftp://odoo.example", "https://odoo.example/odoo", "http://sync:hunter2@odoo.example", "http://h:99999"],
+    [
+        "erp.example.com",
+        "ftp://odoo.example",
+        "https://odoo.example/odoo",
+        "http://sync:hunter2@odoo.example",
+        "http://h:99999",
+    ],
 )
 def test_malformed_url_is_named_without_echoing_it(url: str) -> None:
     with pytest.raises(OdooConfigError) as raised:
@@ -189,3 +195,13 @@ def test_odoorpc_debug_log_of_execute_kw_hides_the_password(caplog: pytest.LogCa
         logger.removeFilter(redactor)
     assert "res.partner" in caplog.text
     assert secret not in caplog.text
+
+
+def test_resource_builds_a_gateway_without_showing_the_password() -> None:
+    resource = OdooResource(
+        url="http://127.0.0.1:8069", db="odoo", username="admin", password=ENV["ODOO_PASSWORD"], batch_size=25
+    )
+    gateway = resource.get_gateway()
+
+    assert (gateway.settings.port, gateway.batch_size, gateway.external_id_module) == (8069, 25, "shopify")
+    assert ENV["ODOO_PASSWORD"] not in repr(resource) + str(resource) + repr(gateway)

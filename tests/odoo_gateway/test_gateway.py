@@ -10,8 +10,7 @@ import pytest
 
 from emulators.harness import free_port
 from shopify_assets.odoo import OdooAuthError, OdooGateway, OdooSettings, OdooTransientError, RetryPolicy
-from tests.odoo_gateway.support import FAST_RETRIES, StartOdoo, client, gateway_for, odoo  # noqa: F401 (fixtures)
-
+from tests.odoo_gateway.support import FAST_RETRIES, StartOdoo, gateway_for
 
 
 def test_external_ids_bind_and_lookup_in_chunks(odoo: Any, client: odoorpc.ODOO) -> None:
@@ -92,7 +91,12 @@ def test_write_many_groups_identical_values_and_isolates_missing_records(odoo: A
     ]
     assert "Record does not exist or has been deleted" in (results[3].error or "")
     rows = client.execute_kw("res.partner", "read", [[ids[0], ids[1], ids[2], ids[4]], ["city"]])
-    assert {row["id"]: row["city"] for row in rows} == {ids[0]: "Paris", ids[1]: "Paris", ids[2]: "Berlin", ids[4]: "Berlin"}
+    assert {row["id"]: row["city"] for row in rows} == {
+        ids[0]: "Paris",
+        ids[1]: "Paris",
+        ids[2]: "Berlin",
+        ids[4]: "Berlin",
+    }
     # one write per group, then the failed Paris group record by record
     assert gateway.stats.calls_to("res.partner.write") == 2 + 3
 
@@ -125,7 +129,9 @@ def test_find_partners_by_email_is_exact_case_insensitive_and_top_level(odoo: An
     client.execute_kw("res.partner", "create", [{"name": "Child", "parent_id": company, "email": "child@acme.example"}])
     gateway = gateway_for(odoo)
 
-    found = gateway.find_partners_by_email(["JANE.DOE@example.com", "a_b@example.com", "child@acme.example", "sales@acme.example"])
+    found = gateway.find_partners_by_email(
+        ["JANE.DOE@example.com", "a_b@example.com", "child@acme.example", "sales@acme.example"]
+    )
 
     assert found == {"jane.doe@example.com": older, "sales@acme.example": company}
     assert newer not in found.values() and wildcard_twin not in found.values()
@@ -182,7 +188,9 @@ def test_wrong_password_is_an_auth_error_that_does_not_echo_it(odoo: Any) -> Non
 
 
 def test_unreachable_odoo_is_retried_then_reported_as_transient() -> None:
-    settings = OdooSettings.build(url=f"http://127.0.0.1:{free_port()}", db="odoo", username="admin", password="pw-123456")
+    settings = OdooSettings.build(
+        url=f"http://127.0.0.1:{free_port()}", db="odoo", username="admin", password="pw-123456"
+    )
     gateway = OdooGateway(settings, retry=RetryPolicy(max_attempts=3, min_backoff=0.01, max_backoff=0.02))
 
     with pytest.raises(OdooTransientError, match="connection failed") as raised:

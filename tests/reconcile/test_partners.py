@@ -16,7 +16,7 @@ from shopify_assets.odoo import OdooGateway, parse_odoo_datetime
 from shopify_assets.reconcile import sync_partners
 from shopify_assets.shopify.models import Customer
 from tests.mapping.builders import address, make_customer
-from tests.odoo_gateway.support import StartOdoo, client, gateway_for, odoo  # noqa: F401 (fixtures)
+from tests.odoo_gateway.support import StartOdoo, gateway_for
 
 SHOP = "demo.myshopify.com"
 LONG_NOTE = ("Leave parcels with the concierge & ring twice <not markup>.\n" * 180)[:10_240]
@@ -26,7 +26,9 @@ def shop_customers() -> list[Customer]:
     """Twelve customers, including the awkward kinds a real shop holds."""
     customers = []
     for n in range(1, 9):
-        home = address(100 + n, firstName=f"First{n}", lastName=f"Last{n}", city=f"City {n}", company=f"Co {n}" if n % 2 else None)
+        home = address(
+            100 + n, firstName=f"First{n}", lastName=f"Last{n}", city=f"City {n}", company=f"Co {n}" if n % 2 else None
+        )
         extra = [address(200 + n, city=f"Office {n}", countryCodeV2="DE", provinceCode=None)] if n % 3 == 0 else []
         customers.append(
             make_customer(
@@ -42,8 +44,18 @@ def shop_customers() -> list[Customer]:
     unknown_country = address(109, countryCodeV2="XK", provinceCode=None, city="Prishtina")
     unknown_province = address(110, provinceCode="QQ")
     customers += [
-        make_customer(9, defaultEmailAddress={"emailAddress": "k@example.com"}, defaultAddress=unknown_country, addresses=[unknown_country]),
-        make_customer(10, defaultEmailAddress={"emailAddress": "p@example.com"}, defaultAddress=unknown_province, addresses=[unknown_province]),
+        make_customer(
+            9,
+            defaultEmailAddress={"emailAddress": "k@example.com"},
+            defaultAddress=unknown_country,
+            addresses=[unknown_country],
+        ),
+        make_customer(
+            10,
+            defaultEmailAddress={"emailAddress": "p@example.com"},
+            defaultAddress=unknown_province,
+            addresses=[unknown_province],
+        ),
         make_customer(11, firstName="🦄✨", lastName=None, defaultEmailAddress={"emailAddress": "uni@example.com"}),
         make_customer(12, defaultEmailAddress={"emailAddress": "note@example.com"}, note=LONG_NOTE),
     ]
@@ -68,8 +80,24 @@ def wait_for_next_second() -> None:
 
 def bound_partners(gateway: OdooGateway) -> dict[str, dict[str, Any]]:
     """Every partner bound to a shopify.* external id, by name, as Odoo shows it."""
-    rows = gateway.search_read("ir.model.data", [("module", "=", "shopify"), ("model", "=", "res.partner")], ["name", "res_id"])
-    fields = ["name", "email", "phone", "city", "zip", "country_id", "state_id", "company_name", "type", "parent_id", "active", "comment", "category_id"]
+    rows = gateway.search_read(
+        "ir.model.data", [("module", "=", "shopify"), ("model", "=", "res.partner")], ["name", "res_id"]
+    )
+    fields = [
+        "name",
+        "email",
+        "phone",
+        "city",
+        "zip",
+        "country_id",
+        "state_id",
+        "company_name",
+        "type",
+        "parent_id",
+        "active",
+        "comment",
+        "category_id",
+    ]
     partners = gateway.read("res.partner", [row["res_id"] for row in rows], fields)
     snapshot: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -81,7 +109,9 @@ def bound_partners(gateway: OdooGateway) -> dict[str, dict[str, Any]]:
     return snapshot
 
 
-def test_first_run_creates_everything_and_a_rerun_changes_nothing(odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger) -> None:
+def test_first_run_creates_everything_and_a_rerun_changes_nothing(
+    odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger
+) -> None:
     customers = shop_customers()
     first, _ = run(odoo, ledger, customers)
 
@@ -95,13 +125,23 @@ def test_first_run_creates_everything_and_a_rerun_changes_nothing(odoo: Any, cli
     [jane] = client.execute_kw(
         "res.partner",
         "search_read",
-        [[("email", "=", "customer3@example.com")], ["name", "city", "country_id", "state_id", "company_name", "category_id", "child_ids"]],
+        [
+            [("email", "=", "customer3@example.com")],
+            ["name", "city", "country_id", "state_id", "company_name", "category_id", "child_ids"],
+        ],
     )
-    assert (jane["name"], jane["city"], jane["country_id"][0], jane["state_id"][1]) == ("First3 Last3", "City 3", us, "California (US)")
+    assert (jane["name"], jane["city"], jane["country_id"][0], jane["state_id"][1]) == (
+        "First3 Last3",
+        "City 3",
+        us,
+        "California (US)",
+    )
     assert jane["company_name"] == "Co 3" and len(jane["category_id"]) == 1
     [child] = client.execute_kw("res.partner", "read", [jane["child_ids"], ["type", "city", "country_id"]])
     assert (child["type"], child["city"], child["country_id"][1]) == ("other", "Office 3", "Germany")
-    [kosovo] = client.execute_kw("res.partner", "search_read", [[("email", "=", "k@example.com")], ["city", "country_id"]])
+    [kosovo] = client.execute_kw(
+        "res.partner", "search_read", [[("email", "=", "k@example.com")], ["city", "country_id"]]
+    )
     assert (kosovo["city"], kosovo["country_id"]) == ("Prishtina", False)
     [unicorn] = client.execute_kw("res.partner", "search_read", [[("email", "=", "uni@example.com")], ["name"]])
     assert unicorn["name"] == "🦄✨"
@@ -133,13 +173,18 @@ def test_lost_ledger_finds_partners_by_external_id_instead_of_duplicating(odoo: 
 
 
 def test_existing_partner_with_the_same_email_is_adopted(odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger) -> None:
-    existing = client.execute_kw("res.partner", "create", [{"name": "Jane (entered by hand)", "email": "JANE.DOE@example.com"}])
+    existing = client.execute_kw(
+        "res.partner", "create", [{"name": "Jane (entered by hand)", "email": "JANE.DOE@example.com"}]
+    )
     customer = make_customer(77, updatedAt=(datetime.now(timezone.utc) + timedelta(days=1)).isoformat())
 
     report, _ = run(odoo, ledger, [customer])
 
     assert (report.created, report.updated) == (0, 1)
-    assert client.execute_kw("ir.model.data", "check_object_reference", ["shopify", "customer_77"]) == ["res.partner", existing]
+    assert client.execute_kw("ir.model.data", "check_object_reference", ["shopify", "customer_77"]) == [
+        "res.partner",
+        existing,
+    ]
     [row] = client.execute_kw("res.partner", "read", [[existing], ["name"]])
     assert row["name"] == "Jane Doe"
 
@@ -156,8 +201,12 @@ def test_odoo_edit_newer_than_shopify_is_kept_and_counted(odoo: Any, client: odo
     assert odoo_edit is not None
 
     # Shopify changed too, but before Odoo's edit
-    older = make_customer(5, defaultAddress={**home, "city": "Berkeley"}, addresses=[{**home, "city": "Berkeley"}],
-                          updatedAt=(odoo_edit - timedelta(minutes=5)).isoformat())
+    older = make_customer(
+        5,
+        defaultAddress={**home, "city": "Berkeley"},
+        addresses=[{**home, "city": "Berkeley"}],
+        updatedAt=(odoo_edit - timedelta(minutes=5)).isoformat(),
+    )
     kept, _ = run(odoo, ledger, [older])
 
     assert (kept.conflicts_odoo_kept, kept.updated, kept.skipped) == (1, 0, 0)
@@ -167,7 +216,9 @@ def test_odoo_edit_newer_than_shopify_is_kept_and_counted(odoo: Any, client: odo
 
     # a later Shopify change wins
     moved = {**home, "city": "Alameda"}
-    newer = make_customer(5, defaultAddress=moved, addresses=[moved], updatedAt=(odoo_edit + timedelta(minutes=5)).isoformat())
+    newer = make_customer(
+        5, defaultAddress=moved, addresses=[moved], updatedAt=(odoo_edit + timedelta(minutes=5)).isoformat()
+    )
     won, _ = run(odoo, ledger, [newer])
 
     assert (won.updated, won.conflicts_odoo_kept) == (1, 0)
@@ -183,13 +234,18 @@ def test_bad_records_fail_alone_naming_the_customer_and_can_be_retried(
     # Someone bound the external id of a Shopify address to the customer's own partner by mistake:
     # making it a child of itself is refused by Odoo (recursive partner hierarchy).
     client.execute_kw(
-        "ir.model.data", "create", [{"module": "shopify", "name": "customer_address_902", "model": "res.partner", "res_id": victim}]
+        "ir.model.data",
+        "create",
+        [{"module": "shopify", "name": "customer_address_902", "model": "res.partner", "res_id": victim}],
     )
     later = datetime.now(timezone.utc) + timedelta(days=1)
-    changed = [
-        customer.model_copy(update={"updated_at": later, "note": "updated"}) for customer in good
-    ]
-    changed[1] = make_customer(2, defaultEmailAddress={"emailAddress": "good2@example.com"}, addresses=[address(902)], updatedAt=later.isoformat())
+    changed = [customer.model_copy(update={"updated_at": later, "note": "updated"}) for customer in good]
+    changed[1] = make_customer(
+        2,
+        defaultEmailAddress={"emailAddress": "good2@example.com"},
+        addresses=[address(902)],
+        updatedAt=later.isoformat(),
+    )
     nameless = make_customer(4, firstName=None, lastName=None, defaultEmailAddress=None, defaultPhoneNumber=None)
 
     report, _ = run(odoo, ledger, [*changed, nameless])
@@ -201,12 +257,21 @@ def test_bad_records_fail_alone_naming_the_customer_and_can_be_retried(
     assert "recursive" in errors["gid://shopify/Customer/2"].message
     assert errors["gid://shopify/Customer/2"].field.startswith("addresses[gid://shopify/MailingAddress/902")
     assert errors["gid://shopify/Customer/4"].field == "firstName/lastName/email/phone"
+    assert {"gid://shopify/Customer/2", "gid://shopify/Customer/4"} == {
+        issue["shopify_id"] for issue in report.metadata()["errors"]
+    }
     assert ledger.failed(SHOP, "customer") == ["gid://shopify/Customer/2", "gid://shopify/Customer/4"]
-    notes = client.execute_kw("res.partner", "search_read", [[("email", "in", ["good1@example.com", "good3@example.com"])], ["comment"]])
+    notes = client.execute_kw(
+        "res.partner", "search_read", [[("email", "in", ["good1@example.com", "good3@example.com"])], ["comment"]]
+    )
     assert [row["comment"] for row in notes] == ["<p>updated</p>", "<p>updated</p>"]
 
     # Fix the binding in Odoo, then retry only what failed.
-    client.execute_kw("ir.model.data", "unlink", [client.execute_kw("ir.model.data", "search", [[("name", "=", "customer_address_902")]])])
+    client.execute_kw(
+        "ir.model.data",
+        "unlink",
+        [client.execute_kw("ir.model.data", "search", [[("name", "=", "customer_address_902")]])],
+    )
     retry_ids = set(ledger.failed(SHOP, "customer"))
     retried, _ = run(odoo, ledger, [c for c in [*changed, nameless] if c.id in retry_ids])
 
@@ -215,7 +280,23 @@ def test_bad_records_fail_alone_naming_the_customer_and_can_be_retried(
     assert ledger.failed(SHOP, "customer") == ["gid://shopify/Customer/4"]
 
 
-def test_removed_shopify_address_archives_its_child_contact(odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger) -> None:
+def test_partner_deleted_in_odoo_is_created_again(odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger) -> None:
+    customer = make_customer(8)
+    run(odoo, ledger, [customer])
+    [old] = client.execute_kw("res.partner", "search", [[("email", "=", "jane.doe@example.com")]])
+    client.execute_kw("res.partner", "unlink", [[old]])
+
+    report, _ = run(odoo, ledger, [customer])
+
+    assert (report.created, report.failed) == (1, 0)
+    [model, new] = client.execute_kw("ir.model.data", "check_object_reference", ["shopify", "customer_8"])
+    assert (model, new != old) == ("res.partner", True)
+    assert ledger.get_many(SHOP, "customer", [customer.id])[customer.id].odoo_id == new
+
+
+def test_removed_shopify_address_archives_its_child_contact(
+    odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger
+) -> None:
     home, office = address(601), address(602, city="Office")
     run(odoo, ledger, [make_customer(6, defaultAddress=home, addresses=[home, office])])
     [child] = client.execute_kw("res.partner", "search", [[("city", "=", "Office")]])
