@@ -55,7 +55,8 @@ class CostBudget:
         self._as_of = 0.0
 
     def observe(self, status: ThrottleStatus) -> None:
-        """Take the shop's own report as the truth from now on."""
+        """Take the shop's report as the truth as of now: it was measured before the response
+        arrived, so dating it at arrival underestimates the refill, which errs on the safe side."""
         with self._lock:
             self._status = status
             self._available = status.currently_available
