@@ -1,0 +1,69 @@
+"""The emulator's SQLite file: one table per resource, indexed columns plus a JSON payload.
+
+uvicorn may run handlers on several threads, so the store holds one connection behind one lock;
+every read and write goes through it. A `meta` table records the layout version, so a file
+written by an incompatible emulator is refused with a clear message instead of misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+LAYOUT_VERSION = "1"
+
+
+class StoreLayoutError(RuntimeError):
+    """The database file was written by an emulator with another table layout."""
+
+
+class Store:
+    def __init__(self, path: Path, ddl: Sequence[str]) -> None:
+        """Open (or create) the file at `path` and make sure every statement of `ddl` has run."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection.row_factory = sqlite3.Row
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute("PRAGMA synchronous=NORMAL")
+        with self.transaction() as connection:
+            connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = connection.execute("SELECT value FROM meta WHERE key = 'layout'").fetchone()
+            if row is None:
+                connection.execute("INSERT INTO meta (key, value) VALUES ('layout', ?)", (LAYOUT_VERSION,))
+            elif row["value"] != LAYOUT_VERSION:
+                raise StoreLayoutError(
+                    f"{path} has emulator table layout {row['value']}, this emulator uses {LAYOUT_VERSION}; "
+                    "delete the file to start over"
+                )
+            for statement in ddl:
+                connection.execute(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; it commits when the block ends and rolls back if it raises."""
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._connection.execute(sql, tuple(params)).fetchall()
+
+    def row(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self._connection.execute(sql, tuple(params)).fetchone()
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
