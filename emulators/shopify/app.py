@@ -1,0 +1,198 @@
+"""The HTTP face of the emulator (Starlette).
+
+Shopify's routes:
+    POST /admin/api/{YYYY-MM}/graphql.json   X-Shopify-Access-Token required (401 otherwise)
+    POST /admin/oauth/access_token           client-credentials grant (form or JSON body)
+The emulator's own routes, under /_emulator (no Shopify route uses that prefix; no auth, since
+they stand for what a merchant does in the admin and what a test harness needs):
+    GET    /_emulator/health                 {"ok": true}
+    POST   /_emulator/customers              create a customer -> the record
+    GET    /_emulator/customers/{id}         the record (numeric id)
+    PATCH  /_emulator/customers/{id}         edit given fields, updatedAt := now -> the record
+    DELETE /_emulator/customers/{id}         -> {"deletedCustomerId": gid}
+    GET    /_emulator/stats                  request, throttle, fault and cost counters
+    PUT    /_emulator/config                 {"fail_rate": R, "plan": "standard|plus|unlimited"}
+Unknown ids answer 404 and bad input 422, with JSON bodies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from emulators.shopify.auth import Credentials, GrantError
+from emulators.shopify.control import CustomerControl, InputError, customer_json
+from emulators.shopify.executor import AdminGraphQL, throttled_body
+from emulators.shopify.faults import Fault, FaultInjector, canned_response
+from emulators.shopify.schema import API_VERSION
+from emulators.shopify.throttle import PLANS
+
+logger = logging.getLogger(__name__)
+
+UNAUTHORIZED = {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
+_VERSION = re.compile(r"^\d{4}-\d{2}$")
+
+
+@dataclass
+class Emulator:
+    graphql: AdminGraphQL
+    credentials: Credentials
+    faults: FaultInjector
+    control: CustomerControl
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _body(request: Request) -> Any:
+    """The request body as JSON (or form fields for the token endpoint); None when unreadable."""
+    raw = await request.body()
+    try:
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            return dict(parse_qsl(raw.decode(), keep_blank_values=True))
+        return json.loads(raw or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def build_app(emulator: Emulator) -> Starlette:
+    stats = emulator.graphql.stats
+
+    async def graphql(request: Request) -> Response:
+        if not _VERSION.match(request.path_params["version"]):
+            return _json(404, {"errors": "Not Found"})
+        stats.add("requests")
+        token = request.headers.get("x-shopify-access-token")
+        if not emulator.credentials.authenticate(token):
+            stats.add("unauthorized")
+            return _json(401, UNAUTHORIZED)
+        assert token is not None
+        headers = {"X-Shopify-API-Version": API_VERSION}
+        body = await _body(request)
+        fault = emulator.faults.draw()
+        if fault is not None:
+            stats.add(f"faults.{fault.value}")
+            if fault is Fault.SLOW:
+                await asyncio.sleep(emulator.faults.slow_seconds)
+            elif fault is Fault.THROTTLED:
+                requested = emulator.graphql.requested_cost_of(body) if isinstance(body, dict) else None
+                status = emulator.graphql.buckets.status(token)
+                return _json(200, throttled_body(requested, status.as_json()), headers)
+            else:
+                if fault is Fault.HANG:
+                    await asyncio.sleep(emulator.faults.hang_seconds)
+                canned = canned_response(fault, str(uuid.uuid4()))
+                return Response(canned.body, canned.status, {**headers, **canned.headers}, canned.media_type)
+        if not isinstance(body, dict):
+            return _json(400, {"errors": {"query": "Required parameter missing or invalid"}}, headers)
+        debug = request.headers.get("shopify-graphql-cost-debug") == "1"
+        result = await run_in_threadpool(emulator.graphql.run, token, body, debug)
+        return _json(result.status, result.body, headers)
+
+    async def access_token(request: Request) -> Response:
+        body = await _body(request)
+        form = {str(k): str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+        try:
+            granted = emulator.credentials.grant(form)
+        except GrantError as error:
+            stats.add("token_grants_refused")
+            return _json(400, {"error": error.error, "error_description": error.description})
+        stats.add("token_grants")
+        return _json(200, granted)
+
+    async def health(_request: Request) -> Response:
+        return _json(200, {"ok": True})
+
+    async def create_customer(request: Request) -> Response:
+        try:
+            customer = await run_in_threadpool(emulator.control.create, await _body(request))
+        except InputError as error:
+            return _json(422, {"errors": error.errors})
+        return _json(201, customer_json(customer))
+
+    async def customer(request: Request) -> Response:
+        customer_id: int = request.path_params["id"]
+        gid = f"gid://shopify/Customer/{customer_id}"
+        if request.method == "DELETE":
+            deleted = await run_in_threadpool(emulator.control.customers.delete, customer_id)
+            return _json(200, {"deletedCustomerId": gid}) if deleted else _not_found(gid)
+        if request.method == "PATCH":
+            try:
+                found = await run_in_threadpool(emulator.control.update, customer_id, await _body(request))
+            except InputError as error:
+                return _json(422, {"errors": error.errors})
+        else:
+            found = await run_in_threadpool(emulator.control.customers.get, customer_id)
+        return _json(200, customer_json(found)) if found else _not_found(gid)
+
+    async def stats_view(_request: Request) -> Response:
+        counts = stats.snapshot()
+        faults = {f.value: counts.get(f"faults.{f.value}", 0) for f in Fault}
+        return _json(
+            200,
+            {
+                "requests": counts.get("requests", 0),
+                "unauthorized": counts.get("unauthorized", 0),
+                "throttled": counts.get("throttled", 0),
+                "maxCostExceeded": counts.get("max_cost_exceeded", 0),
+                "pointsSpent": counts.get("points_spent", 0),
+                "tokenGrants": counts.get("token_grants", 0),
+                "tokenGrantsRefused": counts.get("token_grants_refused", 0),
+                "faults": faults,
+                "faultsTotal": sum(faults.values()),
+            },
+        )
+
+    async def config(request: Request) -> Response:
+        body = await _body(request)
+        errors = _config_errors(body)
+        if errors:
+            return _json(422, {"errors": errors})
+        if "fail_rate" in body:
+            emulator.faults.rate = float(body["fail_rate"])
+        if "plan" in body:
+            emulator.graphql.buckets.change_plan(PLANS[body["plan"]])
+        return _json(200, {"fail_rate": emulator.faults.rate, "plan": emulator.graphql.buckets.plan.name})
+
+    return Starlette(
+        routes=[
+            Route("/admin/api/{version}/graphql.json", graphql, methods=["POST"]),
+            Route("/admin/oauth/access_token", access_token, methods=["POST"]),
+            Route("/_emulator/health", health, methods=["GET"]),
+            Route("/_emulator/customers", create_customer, methods=["POST"]),
+            Route("/_emulator/customers/{id:int}", customer, methods=["GET", "PATCH", "DELETE"]),
+            Route("/_emulator/stats", stats_view, methods=["GET"]),
+            Route("/_emulator/config", config, methods=["PUT"]),
+        ]
+    )
+
+
+def _not_found(gid: str) -> Response:
+    return _json(404, {"errors": [{"field": ["id"], "message": f"Customer {gid} does not exist"}]})
+
+
+def _config_errors(body: Any) -> list[dict[str, Any]]:
+    if not isinstance(body, dict):
+        return [{"field": [], "message": "The body must be a JSON object"}]
+    errors = []
+    unknown = set(body) - {"fail_rate", "plan"}
+    errors += [{"field": [name], "message": "is not a setting (fail_rate, plan)"} for name in sorted(unknown)]
+    rate = body.get("fail_rate", 0)
+    if "fail_rate" in body and (isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1):
+        errors.append({"field": ["fail_rate"], "message": "must be a number from 0 to 1"})
+    if "plan" in body and body["plan"] not in PLANS:
+        errors.append({"field": ["plan"], "message": f"must be one of {', '.join(PLANS)}"})
+    return errors

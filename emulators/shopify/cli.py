@@ -1,0 +1,108 @@
+"""`shopify-emulator`: a local Shopify Admin GraphQL API over a SQLite file.
+
+    shopify-emulator --port 8081 --db shop.sqlite --customers 500 --seed 1 --plan standard
+
+`--customers N` fills an empty database with N generated customers (a restart keeps the data, so
+a demo is repeatable). Tokens and secrets are never logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import time
+from pathlib import Path
+
+import uvicorn
+
+from emulators.shopify.app import Emulator, build_app
+from emulators.shopify.auth import Credentials
+from emulators.shopify.control import CustomerControl
+from emulators.shopify.customers import DDL, CustomerTable
+from emulators.shopify.executor import AdminGraphQL, Stats
+from emulators.shopify.faults import FaultInjector
+from emulators.shopify.generator import ANCHOR, generate_customers
+from emulators.shopify.nodes import ShopSettings
+from emulators.shopify.schema import executable_schema
+from emulators.shopify.store import Store
+from emulators.shopify.throttle import PLANS, Buckets
+
+logger = logging.getLogger("shopify-emulator")
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("must be a number from 0 to 1")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="shopify-emulator", description=__doc__.split("\n\n")[0])
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--db", type=Path, required=True, help="SQLite file holding the shop's data")
+    p.add_argument("--customers", type=_non_negative, default=0, help="generate N customers into an empty db")
+    p.add_argument("--seed", type=int, default=1, help="seed of the generated data and of fault draws")
+    p.add_argument("--plan", choices=sorted(PLANS), default="standard", help="rate-limit plan")
+    p.add_argument("--fail-rate", type=_rate, default=0.0, help="share of GraphQL requests given a fault")
+    p.add_argument("--hang-seconds", type=float, default=30.0, help="how long a 'hang' fault stalls")
+    p.add_argument("--slow-seconds", type=float, default=2.0, help="how long a 'slow' fault delays")
+    p.add_argument("--access-token", default="shpat_emulator")
+    p.add_argument("--client-id", default="emulator-client-id")
+    p.add_argument("--client-secret", default="emulator-client-secret")
+    p.add_argument("--token-ttl", type=_non_negative, default=86399, help="lifetime of granted tokens, seconds")
+    p.add_argument("--shop-name", default="Emulated Shop")
+    return p
+
+
+def shop_settings(name: str, seed: int) -> ShopSettings:
+    handle = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "shop"
+    return ShopSettings(
+        id=60_000_000_000 + seed,
+        name=name,
+        myshopify_domain=f"{handle}.myshopify.com",
+        email=f"owner@{handle}.example",
+        created_at=ANCHOR - 6 * 365 * 86400,
+    )
+
+
+def build_emulator(args: argparse.Namespace) -> Emulator:
+    store = Store(args.db, DDL)
+    customers = CustomerTable(store)
+    if args.customers and customers.count() == 0:
+        started = time.monotonic()
+        customers.save(generate_customers(args.customers, args.seed))
+        logger.info("generated %d customers (seed %d) in %.1fs", args.customers, args.seed, time.monotonic() - started)
+    stats = Stats()
+    graphql = AdminGraphQL(
+        executable_schema(), customers, shop_settings(args.shop_name, args.seed), Buckets(PLANS[args.plan]), stats
+    )
+    credentials = Credentials(args.access_token, args.client_id, args.client_secret, args.token_ttl)
+    faults = FaultInjector(args.fail_rate, args.seed, args.hang_seconds, args.slow_seconds)
+    return Emulator(graphql, credentials, faults, CustomerControl(customers))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    emulator = build_emulator(args)
+    logger.info(
+        "serving %s on http://%s:%d (plan %s, fail rate %.2f, %d customers in %s)",
+        emulator.graphql.shop.myshopify_domain,
+        args.host,
+        args.port,
+        args.plan,
+        args.fail_rate,
+        emulator.control.customers.count(),
+        args.db,
+    )
+    uvicorn.run(build_app(emulator), host=args.host, port=args.port, log_level="warning", access_log=False)
