@@ -15,7 +15,8 @@ from typing import Protocol
 import httpx
 from pydantic import SecretStr
 
-from shopify_assets.shopify.errors import ShopifyAuthError
+from shopify_assets.shopify.errors import ShopifyAuthError, ShopifyConfigError
+from shopify_assets.shopify.settings import ShopifySettings
 
 logger = logging.getLogger(__package__)
 
@@ -153,3 +154,16 @@ def _grant_error(response: httpx.Response) -> str:
             if body.get(key):
                 return str(body[key])
     return str(body)[:200]
+
+
+def token_provider(
+    settings: ShopifySettings, http: httpx.Client, *, timeout: float, clock: Callable[[], float] = time.monotonic
+) -> TokenProvider:
+    """The static token when one is configured, else the client-credentials grant."""
+    if settings.access_token is not None:
+        return StaticToken(settings.access_token)
+    if settings.client_id and settings.client_secret is not None:
+        return ClientCredentialsToken(
+            settings.token_url, settings.client_id, settings.client_secret, http, timeout=timeout, clock=clock
+        )
+    raise ShopifyConfigError("set access_token, or client_id and client_secret")

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from shopify_assets.shopify.auth import ClientCredentialsToken, GrantUnavailableError, StaticToken, TokenProvider
+from shopify_assets.shopify.auth import GrantUnavailableError, TokenProvider, token_provider
 from shopify_assets.shopify.budget import CostBudget, ThrottleStatus, refill_seconds
 from shopify_assets.shopify.errors import (
     ShopifyAuthError,
@@ -76,18 +76,7 @@ class ShopifyClient:
         self._max_backoff = max_backoff
         self._sleep = sleep
         self._operations = load_operations()
-        self.auth: TokenProvider = (
-            StaticToken(settings.access_token)
-            if settings.access_token is not None
-            else ClientCredentialsToken(
-                settings.token_url,
-                settings.client_id or "",
-                settings.client_secret,  # type: ignore[arg-type]  # settings guarantee it without a token
-                self._http,
-                timeout=timeout,
-                clock=clock,
-            )
-        )
+        self.auth: TokenProvider = token_provider(settings, self._http, timeout=timeout, clock=clock)
         self.budget = CostBudget(clock)
         self._expected_cost: dict[str, float] = {}
         self._stats = ShopifyCallStats()
@@ -181,20 +170,30 @@ class ShopifyClient:
     ) -> Iterator[dict[str, Any]]:
         """Yield the nodes of the connection at `connection_path`, page by page (`first`/`after`).
 
-        A generator: stopping early (break, close) sends no further request.
+        Returns a generator: stopping early (break, close) sends no further request. Arguments are
+        checked at once, not at the first page.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
-        page_variables: dict[str, Any] = {**(variables or {}), "first": page_size, "after": None}
+        self.operation(operation_name)
+        return self._pages(operation_name, {**(variables or {}), "first": page_size, "after": None}, connection_path)
+
+    def _pages(
+        self, operation_name: str, page_variables: dict[str, Any], connection_path: Sequence[str]
+    ) -> Iterator[dict[str, Any]]:
         while True:
             data = self.execute(operation_name, page_variables)
             connection = _dig(data, connection_path, operation_name, page_variables)
             self._count(pages=1)
             nodes = connection.get("nodes")
-            if nodes is None:
-                nodes = [edge["node"] for edge in connection.get("edges") or ()]
+            page_info = connection.get("pageInfo")
+            if not isinstance(nodes, list) or not isinstance(page_info, Mapping):
+                raise ShopifyGraphQLError(
+                    f"the connection at {'.'.join(connection_path)} must select nodes and pageInfo",
+                    operation_name=operation_name,
+                    variables=page_variables,
+                )
             yield from nodes
-            page_info = connection.get("pageInfo") or {}
             if not page_info.get("hasNextPage"):
                 return
             if not page_info.get("endCursor"):
@@ -307,6 +306,13 @@ class ShopifyClient:
                 self._stats.last_throttle_status = throttle_status
         if requested is not None:
             self._expected_cost[operation_name] = requested
+        logger.debug(
+            "Shopify %s: cost %s requested, %s actual; bucket %s",
+            operation_name,
+            requested,
+            actual,
+            throttle_status,
+        )
         return requested, throttle_status
 
 

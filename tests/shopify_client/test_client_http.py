@@ -48,6 +48,12 @@ def test_unknown_operation_lists_the_known_ones(make_client: MakeClient) -> None
     client = make_client(None, settings=ShopifySettings(shop="my-shop", access_token="shpat_x"))
     with pytest.raises(ValueError, match="unknown Shopify operation 'Nope'.*CustomersPage.*Shop"):
         client.execute("Nope")
+    # paginate checks its arguments when called, before any page is asked for.
+    with pytest.raises(ValueError, match="unknown Shopify operation 'Nope'"):
+        client.paginate("Nope")
+    with pytest.raises(ValueError, match="page_size must be between 1 and 250"):
+        client.paginate("CustomersPage", page_size=251)
+    assert client.stats.requests == 0
 
 
 def test_client_credentials_token_is_renewed_before_it_expires(start_shopify, make_client: MakeClient) -> None:  # type: ignore[no-untyped-def]
