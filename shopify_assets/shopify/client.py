@@ -356,7 +356,9 @@ def _json_object(response: httpx.Response) -> dict[str, Any] | None:
     return payload if isinstance(payload, dict) else None
 
 
-def _dig(data: Mapping[str, Any], path: Sequence[str], operation_name: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
+def _dig(
+    data: Mapping[str, Any], path: Sequence[str], operation_name: str, variables: Mapping[str, Any]
+) -> Mapping[str, Any]:
     node: Any = data
     for key in path:
         if not isinstance(node, Mapping) or not isinstance(node.get(key), Mapping):

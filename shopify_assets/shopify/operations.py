@@ -59,7 +59,8 @@ def used_fragments(
         if name in seen:
             continue
         if name not in fragments:
-            raise ValueError(f"operation {operation.name.value if operation.name else '?'} uses unknown fragment {name}")
+            label = operation.name.value if operation.name else "(anonymous)"
+            raise ValueError(f"operation {label} uses unknown fragment {name}")
         seen[name] = fragments[name]
         pending.extend(sorted(_spread_names(fragments[name]) - seen.keys()))
     return list(seen.values())

@@ -27,7 +27,11 @@ def backoff_delay(
     return clamp(uniform(0.0, ceiling), min_backoff, max_backoff)
 
 
-def retry_after_seconds(header: str | None, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> float | None:
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def retry_after_seconds(header: str | None, now: Callable[[], datetime] = _utc_now) -> float | None:
     """Seconds asked for by a Retry-After header (delta-seconds or HTTP date); None if absent or unreadable."""
     if not header:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from shopify_assets.shopify.errors import (
     ShopifyTransportError,
 )
 from shopify_assets.shopify.settings import ShopifySettings
-from tests.fixtures.shopify import ShopifyEmulatorHandle, launch_shopify
+from tests.fixtures.shopify import ShopifyEmulatorHandle, StartShopify, launch_shopify
 
 from .conftest import MakeClient
 
@@ -31,7 +32,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopifyEmulatorHa
     handle.stop()
 
 
-def _emulator_stats(shop) -> dict:  # type: ignore[no-untyped-def]
+def _emulator_stats(shop: ShopifyEmulatorHandle) -> dict[str, Any]:
     response = shop.control.get("/stats")
     response.raise_for_status()
     return response.json()
@@ -56,7 +57,9 @@ def test_unknown_operation_lists_the_known_ones(make_client: MakeClient) -> None
     assert client.stats.requests == 0
 
 
-def test_client_credentials_token_is_renewed_before_it_expires(start_shopify, make_client: MakeClient) -> None:  # type: ignore[no-untyped-def]
+def test_client_credentials_token_is_renewed_before_it_expires(
+    start_shopify: StartShopify, make_client: MakeClient
+) -> None:
     shop = start_shopify(extra_args=["--token-ttl", "2"])
     client = make_client(shop, credentials="client")
     client.execute("Shop")
@@ -70,7 +73,9 @@ def test_client_credentials_token_is_renewed_before_it_expires(start_shopify, ma
     assert _emulator_stats(shop)["unauthorized"] == 0  # renewed ahead of time, never refused
 
 
-def test_a_token_refused_with_401_is_renewed_once(start_shopify, make_client: MakeClient) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_refused_with_401_is_renewed_once(
+    start_shopify: StartShopify, make_client: MakeClient
+) -> None:
     shop = start_shopify(extra_args=["--token-ttl", "1"])
     # A clock that stands still: the client believes its token fresh after the shop has expired it.
     client = make_client(shop, credentials="client", clock=lambda: 0.0)
@@ -82,7 +87,9 @@ def test_a_token_refused_with_401_is_renewed_once(start_shopify, make_client: Ma
     assert _emulator_stats(shop)["unauthorized"] == 1
 
 
-def test_wrong_static_token_raises_auth_error_without_retrying(shop: ShopifyEmulatorHandle, make_client: MakeClient) -> None:
+def test_wrong_static_token_raises_auth_error_without_retrying(
+    shop: ShopifyEmulatorHandle, make_client: MakeClient
+) -> None:
     client = make_client(shop, settings=ShopifySettings(shop=shop.base_url, access_token="shpat_not_the_right_one"))
     with pytest.raises(ShopifyAuthError) as caught:
         client.execute("Shop")
@@ -91,7 +98,9 @@ def test_wrong_static_token_raises_auth_error_without_retrying(shop: ShopifyEmul
     assert client.stats.requests == 1
 
 
-def test_refused_client_credentials_raise_auth_error(shop: ShopifyEmulatorHandle, make_client: MakeClient) -> None:
+def test_refused_client_credentials_raise_auth_error(
+    shop: ShopifyEmulatorHandle, make_client: MakeClient
+) -> None:
     settings = ShopifySettings(shop=shop.base_url, client_id=shop.client_id, client_secret="not-the-secret")
     client = make_client(shop, settings=settings)
     with pytest.raises(ShopifyAuthError, match=r"Shopify Shop: client-credentials grant .* refused.*HTTP 400"):
@@ -99,7 +108,9 @@ def test_refused_client_credentials_raise_auth_error(shop: ShopifyEmulatorHandle
     assert client.stats.requests == 0
 
 
-def test_transient_faults_are_absorbed_by_retries(start_shopify, make_client: MakeClient) -> None:  # type: ignore[no-untyped-def]
+def test_transient_faults_are_absorbed_by_retries(
+    start_shopify: StartShopify, make_client: MakeClient
+) -> None:
     # Faults: 500, 502, 503, 429 with Retry-After, THROTTLED, slow and hanging answers (timeouts here).
     shop = start_shopify(customers=300, fail_rate=0.3, seed=11, extra_args=["--hang-seconds", "1"])
     client = make_client(shop, timeout=0.5)
@@ -110,7 +121,9 @@ def test_transient_faults_are_absorbed_by_retries(start_shopify, make_client: Ma
     assert sum(client.stats.retries.values()) == faults  # every fault cost exactly one retry, none failed
 
 
-def test_standard_plan_throttling_is_waited_out_not_failed(start_shopify, make_client: MakeClient) -> None:  # type: ignore[no-untyped-def]
+def test_standard_plan_throttling_is_waited_out_not_failed(
+    start_shopify: StartShopify, make_client: MakeClient
+) -> None:
     shop = start_shopify(customers=500, plan="standard")
     client = make_client(shop)
     # 20 pages of 25 customers request ~2540 points: more than the 2000-point bucket holds.
@@ -132,7 +145,9 @@ def test_network_errors_exhaust_retries_into_a_transport_error(make_client: Make
     assert client.stats.retries == {"network": 2}
 
 
-def test_persistent_faults_stop_after_max_attempts(start_shopify, make_client: MakeClient) -> None:  # type: ignore[no-untyped-def]
+def test_persistent_faults_stop_after_max_attempts(
+    start_shopify: StartShopify, make_client: MakeClient
+) -> None:
     shop = start_shopify(fail_rate=1.0, seed=4, extra_args=["--hang-seconds", "0.1"])
     client = make_client(shop, timeout=0.5, max_attempts=4)
     with pytest.raises((ShopifyTransportError, ShopifyThrottledError)) as caught:
@@ -148,7 +163,7 @@ WRONG_SECRET = "wrong-distinct-secret-5be0"
 
 
 def test_secrets_never_reach_messages_reprs_or_logs(
-    start_shopify, make_client: MakeClient, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+    start_shopify: StartShopify, make_client: MakeClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)  # everything, httpx/httpcore included
     shop = start_shopify(
@@ -160,14 +175,15 @@ def test_secrets_never_reach_messages_reprs_or_logs(
     raised: list[ShopifyError] = []
     shown: list[object] = []
 
-    def attempt(client: ShopifyClient, *args: object) -> None:
+    def attempt(client: ShopifyClient, operation_name: str, variables: dict[str, Any] | None = None) -> None:
         shown.extend([client, client.auth, client.settings])
         with pytest.raises(ShopifyError) as caught:
-            client.execute(*args)  # type: ignore[arg-type]
+            client.execute(operation_name, variables)
         raised.append(caught.value)
 
     attempt(make_client(shop, settings=ShopifySettings(shop=base, access_token=WRONG_TOKEN)), "Shop")
-    attempt(make_client(shop, settings=ShopifySettings(shop=base, client_id=shop.client_id, client_secret=WRONG_SECRET)), "Shop")
+    wrong_secret = ShopifySettings(shop=base, client_id=shop.client_id, client_secret=WRONG_SECRET)
+    attempt(make_client(shop, settings=wrong_secret), "Shop")
     attempt(make_client(shop, settings=good_client), "CustomersPage", {"first": 250, "accessToken": DISTINCT_TOKEN})
     faulty = make_client(shop, settings=good_token, timeout=0.5, max_attempts=2)
     assert shop.control.put("/config", json={"fail_rate": 1.0}).status_code == 200

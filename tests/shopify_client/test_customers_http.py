@@ -15,7 +15,7 @@ from shopify_assets.shopify.customers import (
     iter_customers,
 )
 from shopify_assets.shopify.errors import ShopifyGraphQLError
-from tests.fixtures.shopify import ShopifyEmulatorHandle, launch_shopify
+from tests.fixtures.shopify import ShopifyEmulatorHandle, StartShopify, launch_shopify
 
 from .conftest import MakeClient
 
@@ -34,7 +34,9 @@ def _all_stamps(client_nodes: Iterator[dict]) -> dict[str, datetime]:
     return {node["id"]: datetime.fromisoformat(node["updatedAt"]) for node in client_nodes}
 
 
-def test_paginate_streams_every_customer_page_by_page(shop: ShopifyEmulatorHandle, make_client: MakeClient) -> None:
+def test_paginate_streams_every_customer_page_by_page(
+    shop: ShopifyEmulatorHandle, make_client: MakeClient
+) -> None:
     client = make_client(shop)
     nodes = client.paginate("CustomersPage", {}, page_size=CUSTOMER_PAGE_SIZE)
     assert isinstance(nodes, types.GeneratorType)
@@ -89,7 +91,9 @@ def test_window_of_one_day_in_another_time_zone(shop: ShopifyEmulatorHandle, mak
     assert got == expected and expected
 
 
-def test_fetch_by_ids_chunks_requests_and_reports_missing(shop: ShopifyEmulatorHandle, make_client: MakeClient) -> None:
+def test_fetch_by_ids_chunks_requests_and_reports_missing(
+    shop: ShopifyEmulatorHandle, make_client: MakeClient
+) -> None:
     client = make_client(shop)
     ids = [node["id"] for node in client.paginate("CustomerChanges", {}, page_size=250)][:260]
     absent = "gid://shopify/Customer/1"
@@ -103,7 +107,7 @@ def test_fetch_by_ids_chunks_requests_and_reports_missing(shop: ShopifyEmulatorH
 
 
 @pytest.fixture
-def edited_shop(start_shopify) -> ShopifyEmulatorHandle:  # type: ignore[no-untyped-def]
+def edited_shop(start_shopify: StartShopify) -> ShopifyEmulatorHandle:
     return start_shopify(customers=400, seed=5)
 
 

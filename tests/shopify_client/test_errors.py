@@ -21,7 +21,12 @@ def test_redact_masks_secret_looking_keys_at_any_depth() -> None:
     assert redact(variables) == {
         "first": 5,
         "accessToken": REDACTED,
-        "input": {"client_secret": REDACTED, "Password": REDACTED, "note": "keep", "items": [{"apiKey": REDACTED, "sku": "A"}]},
+        "input": {
+            "client_secret": REDACTED,
+            "Password": REDACTED,
+            "note": "keep",
+            "items": [{"apiKey": REDACTED, "sku": "A"}],
+        },
         "Authorization": REDACTED,
     }
     assert variables["accessToken"] == "shpat_1"  # the caller's mapping is left alone

@@ -36,7 +36,8 @@ def test_operations_carry_their_transitive_fragments_only() -> None:
 
 
 def test_mutation_kind_is_recorded() -> None:
-    operations = build_operations([parse("mutation Touch($id: ID!) { customerUpdate(input: {id: $id}) { userErrors { message } } }")])
+    mutation = "mutation Touch($id: ID!) { customerUpdate(input: {id: $id}) { userErrors { message } } }"
+    operations = build_operations([parse(mutation)])
     assert operations["Touch"].kind == "mutation"
 
 

@@ -11,6 +11,7 @@ from shopify_assets.shopify.settings import ShopifySettings, normalize_shop
 
 SECRET_TOKEN = "shpat_settings_secret_4f1d"
 SECRET_CLIENT = "client-secret-settings-9c2e"
+WITH_TOKEN = {"SHOPIFY_SHOP": "s", "SHOPIFY_ACCESS_TOKEN": SECRET_TOKEN}
 
 
 @pytest.mark.parametrize(
@@ -88,10 +89,10 @@ def test_from_env_with_client_credentials_version_and_start_date() -> None:
         ({"SHOPIFY_SHOP": "s"}, "SHOPIFY_ACCESS_TOKEN"),
         ({"SHOPIFY_SHOP": "s", "SHOPIFY_CLIENT_ID": "id"}, "SHOPIFY_CLIENT_SECRET"),
         ({"SHOPIFY_SHOP": "s", "SHOPIFY_CLIENT_SECRET": SECRET_CLIENT}, "SHOPIFY_CLIENT_ID"),
-        ({"SHOPIFY_SHOP": "s", "SHOPIFY_ACCESS_TOKEN": SECRET_TOKEN, "SHOPIFY_API_VERSION": "2025-4"}, "SHOPIFY_API_VERSION"),
-        ({"SHOPIFY_SHOP": "s", "SHOPIFY_ACCESS_TOKEN": SECRET_TOKEN, "SHOPIFY_API_VERSION": "2025-05"}, "SHOPIFY_API_VERSION"),
-        ({"SHOPIFY_SHOP": "s", "SHOPIFY_ACCESS_TOKEN": SECRET_TOKEN, "SYNC_START_DATE": "2024-13-01"}, "SYNC_START_DATE"),
-        ({"SHOPIFY_SHOP": "s", "SHOPIFY_ACCESS_TOKEN": SECRET_TOKEN, "SYNC_START_DATE": "1700000000"}, "SYNC_START_DATE"),
+        ({**WITH_TOKEN, "SHOPIFY_API_VERSION": "2025-4"}, "SHOPIFY_API_VERSION"),
+        ({**WITH_TOKEN, "SHOPIFY_API_VERSION": "2025-05"}, "SHOPIFY_API_VERSION"),
+        ({**WITH_TOKEN, "SYNC_START_DATE": "2024-13-01"}, "SYNC_START_DATE"),
+        ({**WITH_TOKEN, "SYNC_START_DATE": "1700000000"}, "SYNC_START_DATE"),
     ],
 )
 def test_from_env_errors_name_the_variable_and_hide_secrets(environ: dict[str, str], variable: str) -> None:
