@@ -13,7 +13,10 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-GRANTED_SCOPES = "read_customers,write_customers,read_products,write_products,read_orders,read_inventory,write_inventory"
+GRANTED_SCOPES = ",".join(
+    ("read_customers", "write_customers", "read_products", "write_products", "read_orders", "read_inventory",
+     "write_inventory")
+)
 
 
 class GrantError(Exception):

@@ -293,7 +293,8 @@ def _returned_nodes(
             for index, item in enumerate(items):
                 add(index, item)
         elif field_nodes[0].name.value == "edges":
-            node_keys = [k for k, ns in context.edge_fields(connection, field_nodes).items() if ns[0].name.value == "node"]
+            edge_fields = context.edge_fields(connection, field_nodes).items()
+            node_keys = [key for key, edge_nodes in edge_fields if edge_nodes[0].name.value == "node"]
             for index, edge in enumerate(items):
                 add(index, None)
                 for key in node_keys:

@@ -315,7 +315,9 @@ class CustomerTable:
                 Address.model_validate({**json.loads(row["payload"]), "id": row["id"]})
             )
         return [
-            Customer.model_validate({**json.loads(row["payload"]), "id": row["id"], "addresses": addresses.get(row["id"], [])})
+            Customer.model_validate(
+                {**json.loads(row["payload"]), "id": row["id"], "addresses": addresses.get(row["id"], [])}
+            )
             for row in rows
         ]
 

@@ -236,7 +236,11 @@ class AdminGraphQL:
 
         context = RequestContext(self.customers, self.shop, int(self.clock()))
         result = execute(
-            self.schema, document, context_value=context, variable_values=prepared.variables, operation_name=operation_name
+            self.schema,
+            document,
+            context_value=context,
+            variable_values=prepared.variables,
+            operation_name=operation_name,
         )
         actual = actual_cost(self.schema, document, operation_name, coerced, result.data)
         status = self.buckets.refund(token, requested_total - actual)

@@ -52,7 +52,8 @@ def canned_response(fault: Fault, request_id: str) -> CannedResponse:
     if fault in (Fault.HTTP_503, Fault.HANG):
         return _html(503, "Service Unavailable")
     if fault is Fault.HTTP_429:
-        body = '{"errors":"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}'
+        message = "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
+        body = json.dumps({"errors": message})
         return CannedResponse(429, body, "application/json", {"Retry-After": "1.0"})
     raise ValueError(f"{fault} has no canned response")
 

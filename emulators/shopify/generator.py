@@ -182,6 +182,12 @@ def _address_phone(rng: random.Random, faker: Faker) -> str | None:
     return phone
 
 
+def _address2(rng: random.Random) -> str | None:
+    if rng.random() >= 0.25:
+        return None
+    return f"{rng.choice(('Apt', 'Suite', 'Unit', '#'))} {rng.randint(1, 999)}"
+
+
 def _addresses(
     generator: _Generator, rng: random.Random, locale: Locale, first: str | None, last: str | None
 ) -> list[Address]:
@@ -200,7 +206,7 @@ def _addresses(
                 last_name=last if same_person else faker.last_name(),
                 company=faker.company() if rng.random() < 0.15 else None,
                 address1=faker.street_address(),
-                address2=f"{rng.choice(('Apt', 'Suite', 'Unit', '#'))} {rng.randint(1, 999)}" if rng.random() < 0.25 else None,
+                address2=_address2(rng),
                 city=faker.city(),
                 province=province,
                 province_code=province_code,
@@ -232,7 +238,9 @@ def _customer(generator: _Generator, index: int) -> Customer:
     elif shape < 0.125 and first:
         first = f"{first} {rng.choice(EMOJI)}"
 
-    twin = generator.customers[rng.randrange(len(generator.customers))] if generator.customers and rng.random() < 0.03 else None
+    twin = None
+    if generator.customers and rng.random() < 0.03:
+        twin = generator.customers[rng.randrange(len(generator.customers))]
     if twin is not None:
         # The same person signing up again under another address: same name and home, new email.
         first, last = twin.first_name, twin.last_name
@@ -245,10 +253,13 @@ def _customer(generator: _Generator, index: int) -> Customer:
     created = ANCHOR - rng.randint(0, SPAN)
     updated = created if rng.random() < 0.3 else rng.randint(created, ANCHOR)
     orders = 0 if rng.random() < 0.4 else min(int(rng.expovariate(0.25)) + 1, 60)
-    state = rng.choices(("DISABLED", "ENABLED", "INVITED", "DECLINED"), weights=(60, 25, 10, 5))[0] if email else "DISABLED"
+    state = "DISABLED"  # an account needs an email
+    if email:
+        state = rng.choices(("DISABLED", "ENABLED", "INVITED", "DECLINED"), weights=(60, 25, 10, 5))[0]
     marketing = None
     if email:
-        marketing_state = rng.choices(("NOT_SUBSCRIBED", "SUBSCRIBED", "UNSUBSCRIBED", "PENDING"), weights=(55, 30, 10, 5))[0]
+        marketing_states = ("NOT_SUBSCRIBED", "SUBSCRIBED", "UNSUBSCRIBED", "PENDING")
+        marketing_state = rng.choices(marketing_states, weights=(55, 30, 10, 5))[0]
         subscribed = marketing_state in ("SUBSCRIBED", "UNSUBSCRIBED")
         marketing = MarketingConsent(
             state=marketing_state,

@@ -13,7 +13,15 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from emulators.shopify.connection import Page, PageRequest, SortKey, bad_request, connection_result, list_page, page_request
+from emulators.shopify.connection import (
+    Page,
+    PageRequest,
+    SortKey,
+    bad_request,
+    connection_result,
+    list_page,
+    page_request,
+)
 from emulators.shopify.customers import FILTERS, SORT_KEYS, Address, Customer, CustomerTable, MarketingConsent
 from emulators.shopify.filters import (
     SearchValueError,

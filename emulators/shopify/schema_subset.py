@@ -229,7 +229,8 @@ def cut_subset(real: DocumentNode, wanted: Mapping[str, tuple[str, ...]] = WANTE
     )
     ordered: list[DefinitionNode] = [schema_definition]
     ordered += [directive_definitions[name] for name in sorted(used_directives - BUILTIN_DIRECTIVES)]
-    ordered += [kept[d.name.value] for d in real.definitions if isinstance(d, TypeDefinitionNode) and d.name.value in kept]
+    in_real_order = [d.name.value for d in real.definitions if isinstance(d, TypeDefinitionNode)]
+    ordered += [kept[name] for name in in_real_order if name in kept]
     return DocumentNode(definitions=tuple(ordered))
 
 

@@ -33,7 +33,10 @@ def test_cursors_are_shopifys_base64_json() -> None:
     assert decode_cursor(encode_cursor(42, "42"), ID) == (42, 42)
 
 
-@pytest.mark.parametrize("bad", ["nonsense", base64.b64encode(b"{}").decode(), base64.b64encode(b'{"last_id": "x", "last_value": 1}').decode()])
+@pytest.mark.parametrize(
+    "bad",
+    ["nonsense", base64.b64encode(b"{}").decode(), base64.b64encode(b'{"last_id": "x", "last_value": 1}').decode()],
+)
 def test_malformed_cursors_are_bad_requests(bad: str) -> None:
     with pytest.raises(GraphQLError, match="Malformed cursor") as raised:
         decode_cursor(bad, ID)
@@ -45,7 +48,10 @@ def test_malformed_cursors_are_bad_requests(bad: str) -> None:
     [
         ({}, "you must provide one of first or last"),
         ({"first": 1, "last": 1}, "providing both first and last is not supported"),
-        ({"first": 251}, "Argument 'first' on Field 'things' has an invalid value (251). Expected a page size from 0 to 250."),
+        (
+            {"first": 251},
+            "Argument 'first' on Field 'things' has an invalid value (251). Expected a page size from 0 to 250.",
+        ),
         ({"last": -1}, "Argument 'last' on Field 'things' has an invalid value (-1)"),
     ],
 )

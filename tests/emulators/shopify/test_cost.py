@@ -9,8 +9,7 @@ from graphql import GraphQLSchema, build_schema, parse
 
 from emulators.shopify.cost import actual_cost, requested_cost
 
-SCHEMA = build_schema(
-    """
+SCHEMA = build_schema("""
     schema { query: QueryRoot mutation: Mutation }
     interface Node { id: ID! }
     type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
@@ -39,8 +38,7 @@ SCHEMA = build_schema(
     type ProductPayload { product: Product userErrors: [UserError!]! }
     type UserError { message: String! }
     type Mutation { productDelete(id: ID!): ProductPayload }
-    """
-)
+    """)
 
 
 def requested(query: str, variables: dict[str, Any] | None = None, schema: GraphQLSchema = SCHEMA) -> int:
@@ -65,11 +63,16 @@ def actual(query: str, data: dict[str, Any] | None, variables: dict[str, Any] | 
         # nodes and edges.node are the same objects: the node is counted once.
         ("{ products(first: 10) { nodes { id } edges { node { title featuredImage { url } } } } }", 2 + 10 * 2),
         # Nested connections multiply.
-        ("{ products(first: 10) { nodes { variants(first: 5) { nodes { sku price { amount } } } } } }",
-         2 + 10 * (1 + 2 + 5 * 2)),
+        (
+            "{ products(first: 10) { nodes { variants(first: 5) { nodes { sku price { amount } } } } } }",
+            2 + 10 * (1 + 2 + 5 * 2),
+        ),
         # An interface costs its most expensive possible selection.
-        ("{ node(id: 1) { id ... on Product { featuredImage { url } variants(first: 3) { nodes { id } } } "
-         "... on Variant { price { amount } } } }", 1 + max(1 + 2 + 3, 1)),
+        (
+            "{ node(id: 1) { id ... on Product { featuredImage { url } variants(first: 3) { nodes { id } } } "
+            "... on Variant { price { amount } } } }",
+            1 + max(1 + 2 + 3, 1),
+        ),
         ("{ a: product(id: 1) { id } b: product(id: 2) { id } }", 2),  # every alias costs
     ],
 )
@@ -101,8 +104,13 @@ def test_variables_size_the_connection_and_skip_include_are_honoured() -> None:
 def test_a_mutation_costs_ten_whatever_its_payload_selects() -> None:
     assert requested("mutation { productDelete(id: 1) { userErrors { message } } }") == 10
     assert requested("mutation { productDelete(id: 1) { product { featuredImage { url } } } }") == 10
-    assert requested("mutation { a: productDelete(id: 1) { userErrors { message } } b: productDelete(id: 2) { "
-                     "userErrors { message } } }") == 20
+    assert (
+        requested(
+            "mutation { a: productDelete(id: 1) { userErrors { message } } b: productDelete(id: 2) { "
+            "userErrors { message } } }"
+        )
+        == 20
+    )
 
 
 def test_the_debug_breakdown_adds_up() -> None:
@@ -114,7 +122,10 @@ def test_the_debug_breakdown_adds_up() -> None:
         ("products", "nodes", "featuredImage"): (1, 1),
     }
     assert cost.fields[0].as_json() == {
-        "path": ["products"], "definedCost": 2, "requestedTotalCost": 8, "requestedChildrenCost": 6,
+        "path": ["products"],
+        "definedCost": 2,
+        "requestedTotalCost": 8,
+        "requestedChildrenCost": 6,
     }
 
 
@@ -125,7 +136,11 @@ def test_actual_cost_counts_what_was_returned() -> None:
     data = {
         "products": {
             "nodes": [
-                {"id": "1", "featuredImage": {"url": "u"}, "variants": {"edges": [{"node": {"id": "v1"}}, {"node": {"id": "v2"}}]}},
+                {
+                    "id": "1",
+                    "featuredImage": {"url": "u"},
+                    "variants": {"edges": [{"node": {"id": "v1"}}, {"node": {"id": "v2"}}]},
+                },
                 {"id": "2", "featuredImage": None, "variants": {"edges": []}},
             ]
         }

@@ -14,7 +14,10 @@ from tests.fixtures.shopify import ShopifyEmulatorHandle, launch_shopify
 OPERATIONS = sorted((Path(__file__).resolve().parents[3] / "graphql" / "operations").glob("*.graphql"))
 CUSTOMERS = 120
 UNAUTHORIZED = {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
-ALL_FIELDS = "id legacyResourceId updatedAt createdAt displayName state tags email defaultAddress { countryCodeV2 city province }"
+ALL_FIELDS = (
+    "id legacyResourceId updatedAt createdAt displayName state tags email "
+    "defaultAddress { countryCodeV2 city province }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,20 +71,28 @@ def test_requests_without_a_valid_token_get_shopifys_401(shop: ShopifyEmulatorHa
 def test_any_version_string_is_served_and_others_are_not_found(shop: ShopifyEmulatorHandle) -> None:
     headers = {"X-Shopify-Access-Token": shop.access_token}
     for version in ("2024-10", "2025-04", "2026-01"):
-        response = httpx.post(f"{shop.base_url}/admin/api/{version}/graphql.json", json={"query": "{ shop { name } }"}, headers=headers)
+        response = httpx.post(
+            f"{shop.base_url}/admin/api/{version}/graphql.json", json={"query": "{ shop { name } }"}, headers=headers
+        )
         assert response.status_code == 200 and response.json()["data"]["shop"]["name"]
-    response = httpx.post(f"{shop.base_url}/admin/api/latest/graphql.json", json={"query": "{ shop { name } }"}, headers=headers)
+    response = httpx.post(
+        f"{shop.base_url}/admin/api/latest/graphql.json", json={"query": "{ shop { name } }"}, headers=headers
+    )
     assert response.status_code == 404
 
 
 def test_a_body_without_a_query_is_a_400(shop: ShopifyEmulatorHandle) -> None:
-    response = httpx.post(shop.graphql_url, json={"variables": {}}, headers={"X-Shopify-Access-Token": shop.access_token})
+    response = httpx.post(
+        shop.graphql_url, json={"variables": {}}, headers={"X-Shopify-Access-Token": shop.access_token}
+    )
     assert response.status_code == 400
     assert response.json() == {"errors": {"query": "Required parameter missing or invalid"}}
 
 
 @pytest.mark.parametrize("path", OPERATIONS, ids=lambda p: p.name)
-def test_every_project_operation_executes(shop: ShopifyEmulatorHandle, everyone: list[dict[str, Any]], path: Path) -> None:
+def test_every_project_operation_executes(
+    shop: ShopifyEmulatorHandle, everyone: list[dict[str, Any]], path: Path
+) -> None:
     document = "\n".join(p.read_text() for p in OPERATIONS)  # fragments may live in other files
     variables = {"first": 5, "ids": [c["id"] for c in everyone[:3]]}
     for line in path.read_text().splitlines():
@@ -113,20 +124,26 @@ def test_sort_keys_order_the_whole_list(shop: ShopifyEmulatorHandle, sort_key: s
 
 
 SORT_KEYS = ["ID", "UPDATED_AT", "CREATED_AT", "NAME", "LOCATION", "RELEVANCE"]
+FORWARD = (
+    "query($a: String) { customers(first: 25, after: $a, %s) { nodes { id } pageInfo { hasNextPage endCursor } } }"
+)
+BACKWARD = (
+    "query($b: String) { customers(last: 30, before: $b, %s) { "
+    "nodes { id } pageInfo { hasPreviousPage startCursor } } }"
+)
 
 
 @pytest.mark.parametrize("reverse", [False, True])
 @pytest.mark.parametrize("sort_key", SORT_KEYS)
 def test_paging_either_way_agrees_with_one_big_page(shop: ShopifyEmulatorHandle, sort_key: str, reverse: bool) -> None:
     order = f"sortKey: {sort_key}, reverse: {str(reverse).lower()}"
-    whole = [n["id"] for n in data(shop.graphql(f"{{ customers(first: 250, {order}) {{ nodes {{ id }} }} }}"))["customers"]["nodes"]]
+    query = f"{{ customers(first: 250, {order}) {{ nodes {{ id }} }} }}"
+    whole = [n["id"] for n in data(shop.graphql(query))["customers"]["nodes"]]
     assert len(whole) == CUSTOMERS
-    forward, after = [], None
+    forward: list[str] = []
+    after = None
     while True:
-        page = data(shop.graphql(
-            f"query($a: String) {{ customers(first: 25, after: $a, {order}) {{ nodes {{ id }} pageInfo {{ hasNextPage endCursor }} }} }}",
-            {"a": after},
-        ))["customers"]
+        page = data(shop.graphql(FORWARD % order, {"a": after}))["customers"]
         forward += [n["id"] for n in page["nodes"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -134,10 +151,7 @@ def test_paging_either_way_agrees_with_one_big_page(shop: ShopifyEmulatorHandle,
     backward: list[str] = []
     before = None
     while True:
-        page = data(shop.graphql(
-            f"query($b: String) {{ customers(last: 30, before: $b, {order}) {{ nodes {{ id }} pageInfo {{ hasPreviousPage startCursor }} }} }}",
-            {"b": before},
-        ))["customers"]
+        page = data(shop.graphql(BACKWARD % order, {"b": before}))["customers"]
         backward = [n["id"] for n in page["nodes"]] + backward
         if not page["pageInfo"]["hasPreviousPage"]:
             break
@@ -148,7 +162,10 @@ def test_paging_either_way_agrees_with_one_big_page(shop: ShopifyEmulatorHandle,
 
 def test_name_sort_is_last_name_then_first_name(shop: ShopifyEmulatorHandle) -> None:
     query = "{ customers(first: 250, sortKey: NAME) { nodes { firstName lastName } } }"
-    names = [((n["lastName"] or "").lower(), (n["firstName"] or "").lower()) for n in data(shop.graphql(query))["customers"]["nodes"]]
+    names = [
+        ((n["lastName"] or "").lower(), (n["firstName"] or "").lower())
+        for n in data(shop.graphql(query))["customers"]["nodes"]
+    ]
     assert names == sorted(names)
 
 
@@ -173,10 +190,13 @@ def test_page_info_in_the_middle(shop: ShopifyEmulatorHandle, everyone: list[dic
     first = data(shop.graphql("{ customers(first: 10) { pageInfo { hasNextPage hasPreviousPage endCursor } } }"))
     info = first["customers"]["pageInfo"]
     assert info["hasNextPage"] and not info["hasPreviousPage"]
-    second = data(shop.graphql(
-        "query($a: String) { customers(first: 10, after: $a) { nodes { id } pageInfo { hasNextPage hasPreviousPage } } }",
-        {"a": info["endCursor"]},
-    ))["customers"]
+    second = data(
+        shop.graphql(
+            "query($a: String) { customers(first: 10, after: $a) { "
+            "nodes { id } pageInfo { hasNextPage hasPreviousPage } } }",
+            {"a": info["endCursor"]},
+        )
+    )["customers"]
     assert second["pageInfo"] == {"hasNextPage": True, "hasPreviousPage": True}
     assert [n["id"] for n in second["nodes"]] == [c["id"] for c in everyone[10:20]]
 
@@ -186,8 +206,11 @@ def test_page_info_in_the_middle(shop: ShopifyEmulatorHandle, everyone: list[dic
     [
         ("", "you must provide one of first or last"),
         ("first: 2, last: 2", "providing both first and last is not supported"),
-        ("first: 251", "Argument 'first' on Field 'customers' has an invalid value (251). Expected a page size from 0 to 250."),
-        ("first: 2, after: \"not-a-cursor\"", "Malformed cursor"),
+        (
+            "first: 251",
+            "Argument 'first' on Field 'customers' has an invalid value (251). Expected a page size from 0 to 250.",
+        ),
+        ('first: 2, after: "not-a-cursor"', "Malformed cursor"),
     ],
 )
 def test_bad_paging_arguments_are_bad_requests(shop: ShopifyEmulatorHandle, arguments: str, message: str) -> None:
@@ -197,7 +220,12 @@ def test_bad_paging_arguments_are_bad_requests(shop: ShopifyEmulatorHandle, argu
     assert response.status_code == 200
     assert body["data"] is None
     assert body["errors"] == [
-        {"message": message, "locations": [{"line": 1, "column": 3}], "path": ["customers"], "extensions": {"code": "BAD_REQUEST"}}
+        {
+            "message": message,
+            "locations": [{"line": 1, "column": 3}],
+            "path": ["customers"],
+            "extensions": {"code": "BAD_REQUEST"},
+        }
     ]
     assert body["extensions"]["cost"]["actualQueryCost"] == 2
 
@@ -208,20 +236,26 @@ def test_bad_paging_arguments_are_bad_requests(shop: ShopifyEmulatorHandle, argu
 def test_node_nodes_and_customer_lookups(shop: ShopifyEmulatorHandle, everyone: list[dict[str, Any]]) -> None:
     with_address = next(c for c in everyone if c["defaultAddress"])
     gid = with_address["id"]
-    found = data(shop.graphql(
-        """query($id: ID!, $ids: [ID!]!) {
+    found = data(
+        shop.graphql(
+            """query($id: ID!, $ids: [ID!]!) {
           customer(id: $id) { id defaultAddress { id city } }
           node(id: $id) { __typename id }
           nodes(ids: $ids) { __typename ... on Customer { id } }
         }""",
-        {"id": gid, "ids": [gid, "gid://shopify/Customer/1", "gid://shopify/Product/1"]},
-    ))
+            {"id": gid, "ids": [gid, "gid://shopify/Customer/1", "gid://shopify/Product/1"]},
+        )
+    )
     assert found["customer"]["id"] == found["node"]["id"] == gid
     assert found["node"]["__typename"] == "Customer"
     assert found["nodes"] == [{"__typename": "Customer", "id": gid}, None, None]
     address_gid = found["customer"]["defaultAddress"]["id"]
-    assert address_gid.startswith("gid://shopify/MailingAddress/") and address_gid.endswith("?model_name=CustomerAddress")
-    address = data(shop.graphql("query($id: ID!) { node(id: $id) { ... on MailingAddress { city } } }", {"id": address_gid}))
+    assert address_gid.startswith("gid://shopify/MailingAddress/") and address_gid.endswith(
+        "?model_name=CustomerAddress"
+    )
+    address = data(
+        shop.graphql("query($id: ID!) { node(id: $id) { ... on MailingAddress { city } } }", {"id": address_gid})
+    )
     assert address["node"]["city"] == with_address["defaultAddress"]["city"]
 
 
@@ -234,24 +268,31 @@ def test_more_than_250_ids_are_refused(shop: ShopifyEmulatorHandle) -> None:
 
 def test_validation_errors_have_no_data_and_no_cost(shop: ShopifyEmulatorHandle) -> None:
     body = shop.graphql("{ customers(first: 1) { nodes { favouriteColour } } }").json()
-    assert body == {"errors": [{
-        "message": "Field 'favouriteColour' doesn't exist on type 'Customer'",
-        "locations": [{"line": 1, "column": 33}],
-        "extensions": {"code": "undefinedField", "typeName": "Customer", "fieldName": "favouriteColour"},
-    }]}
+    assert body == {
+        "errors": [
+            {
+                "message": "Field 'favouriteColour' doesn't exist on type 'Customer'",
+                "locations": [{"line": 1, "column": 33}],
+                "extensions": {"code": "undefinedField", "typeName": "Customer", "fieldName": "favouriteColour"},
+            }
+        ]
+    }
     body = shop.graphql("{ customers(first: 1) { nodes { id }").json()
     assert set(body) == {"errors"} and body["errors"][0]["extensions"] == {"code": "PARSE_ERROR"}
 
 
 def test_customers_count_is_exact_below_ten_thousand(shop: ShopifyEmulatorHandle) -> None:
-    assert data(shop.graphql("{ customersCount { count precision } }"))["customersCount"] == {"count": CUSTOMERS, "precision": "EXACT"}
+    assert data(shop.graphql("{ customersCount { count precision } }"))["customersCount"] == {
+        "count": CUSTOMERS,
+        "precision": "EXACT",
+    }
 
 
 # --- cost -----------------------------------------------------------------------------------------
 
 
 def test_every_answer_carries_its_cost_and_refunds_what_was_not_returned(shop: ShopifyEmulatorHandle) -> None:
-    body = shop.graphql("{ customers(first: 100, query: \"id:<0\") { nodes { id defaultAddress { city } } } }").json()
+    body = shop.graphql('{ customers(first: 100, query: "id:<0") { nodes { id defaultAddress { city } } } }').json()
     cost = body["extensions"]["cost"]
     assert cost["requestedQueryCost"] == 2 + 100 * 2
     assert cost["actualQueryCost"] == 2  # nothing matched
@@ -261,7 +302,9 @@ def test_every_answer_carries_its_cost_and_refunds_what_was_not_returned(shop: S
 
 
 def test_the_cost_debug_header_adds_a_per_field_breakdown(shop: ShopifyEmulatorHandle) -> None:
-    response = shop.graphql("{ customers(first: 4) { nodes { defaultAddress { city } } } }", headers={"Shopify-GraphQL-Cost-Debug": "1"})
+    response = shop.graphql(
+        "{ customers(first: 4) { nodes { defaultAddress { city } } } }", headers={"Shopify-GraphQL-Cost-Debug": "1"}
+    )
     fields = response.json()["extensions"]["cost"]["fields"]
     assert {"path": ["customers"], "definedCost": 2, "requestedTotalCost": 10, "requestedChildrenCost": 8} in fields
     plain = shop.graphql("{ customers(first: 4) { nodes { defaultAddress { city } } } }").json()
@@ -276,5 +319,8 @@ def test_queries_over_1000_points_are_refused_before_running(shop: ShopifyEmulat
     [error] = body["errors"]
     assert error["message"].startswith(f"Query cost is {cost}, which exceeds the single query max cost limit (1000).")
     assert error["extensions"] == {
-        "code": "MAX_COST_EXCEEDED", "cost": cost, "maxCost": 1000, "documentation": "https://shopify.dev/api/usage/limits#rate-limits",
+        "code": "MAX_COST_EXCEEDED",
+        "cost": cost,
+        "maxCost": 1000,
+        "documentation": "https://shopify.dev/api/usage/limits#rate-limits",
     }

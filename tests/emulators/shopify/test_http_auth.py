@@ -34,17 +34,36 @@ def test_a_granted_token_works_like_the_static_one(shop: ShopifyEmulatorHandle) 
     assert shop.graphql(SHOP_QUERY, token=granted["access_token"]).json()["data"]["shop"]["name"]
 
     # The grant also takes a JSON body, as Shopify's own Node library sends it.
-    as_json = httpx.post(shop.token_url, json={"grant_type": "client_credentials", "client_id": shop.client_id,
-                                               "client_secret": shop.client_secret})
+    as_json = httpx.post(
+        shop.token_url,
+        json={"grant_type": "client_credentials", "client_id": shop.client_id, "client_secret": shop.client_secret},
+    )
     assert as_json.status_code == 200 and as_json.json()["access_token"] != granted["access_token"]
 
 
 @pytest.mark.parametrize(
     ("form", "error"),
     [
-        ({"grant_type": "client_credentials", "client_id": "emulator-client-id", "client_secret": "wrong"}, "invalid_client"),
-        ({"grant_type": "client_credentials", "client_id": "someone-else", "client_secret": "emulator-client-secret"}, "invalid_client"),
-        ({"grant_type": "authorization_code", "client_id": "emulator-client-id", "client_secret": "emulator-client-secret"}, "unsupported_grant_type"),
+        (
+            {"grant_type": "client_credentials", "client_id": "emulator-client-id", "client_secret": "wrong"},
+            "invalid_client",
+        ),
+        (
+            {
+                "grant_type": "client_credentials",
+                "client_id": "someone-else",
+                "client_secret": "emulator-client-secret",
+            },
+            "invalid_client",
+        ),
+        (
+            {
+                "grant_type": "authorization_code",
+                "client_id": "emulator-client-id",
+                "client_secret": "emulator-client-secret",
+            },
+            "unsupported_grant_type",
+        ),
         ({}, "unsupported_grant_type"),
     ],
 )
@@ -57,9 +76,10 @@ def test_bad_grants_are_refused(shop: ShopifyEmulatorHandle, form: dict[str, str
 
 def test_a_granted_token_expires(start_shopify: StartShopify) -> None:
     shop = start_shopify(extra_args=["--token-ttl", "1"])
-    granted = httpx.post(shop.token_url, data={
-        "grant_type": "client_credentials", "client_id": shop.client_id, "client_secret": shop.client_secret,
-    }).json()
+    granted = httpx.post(
+        shop.token_url,
+        data={"grant_type": "client_credentials", "client_id": shop.client_id, "client_secret": shop.client_secret},
+    ).json()
     assert granted["expires_in"] == 1
     assert shop.graphql(SHOP_QUERY, token=granted["access_token"]).status_code == 200
     time.sleep(1.2)
@@ -73,9 +93,10 @@ def test_custom_credentials_and_no_secret_in_the_log(start_shopify: StartShopify
     shop = start_shopify(extra_args=["--access-token", "shpat_custom_1234", "--client-secret", "s3cret-value"])
     assert shop.graphql(SHOP_QUERY).status_code == 401  # the default token is not valid any more
     assert shop.graphql(SHOP_QUERY, token="shpat_custom_1234").status_code == 200
-    granted = httpx.post(shop.token_url, data={
-        "grant_type": "client_credentials", "client_id": shop.client_id, "client_secret": "s3cret-value",
-    }).json()
+    granted = httpx.post(
+        shop.token_url,
+        data={"grant_type": "client_credentials", "client_id": shop.client_id, "client_secret": "s3cret-value"},
+    ).json()
     shop.graphql(SHOP_QUERY, token=granted["access_token"])
     log = shop.process.log_tail(100_000)
     assert "serving" in log

@@ -37,11 +37,18 @@ def graphql_customer(shop: ShopifyEmulatorHandle, gid: str) -> dict[str, Any] | 
 
 def test_create_read_edit_delete(shop: ShopifyEmulatorHandle) -> None:
     before = now_iso()
-    created = shop.control.post("/customers", json={
-        "firstName": "Zoë", "lastName": "Ørsted 🌊", "email": "  Zoe.Orsted@Example.COM ", "phone": "+1 (416) 555-0142",
-        "tags": ["vip", "VIP", "b2b, wholesale"], "note": "line one\nline two",
-        "addresses": [{"address1": "1 King St W", "city": "Toronto", "countryCode": "ca", "provinceCode": "on"}],
-    })
+    created = shop.control.post(
+        "/customers",
+        json={
+            "firstName": "Zoë",
+            "lastName": "Ørsted 🌊",
+            "email": "  Zoe.Orsted@Example.COM ",
+            "phone": "+1 (416) 555-0142",
+            "tags": ["vip", "VIP", "b2b, wholesale"],
+            "note": "line one\nline two",
+            "addresses": [{"address1": "1 King St W", "city": "Toronto", "countryCode": "ca", "provinceCode": "on"}],
+        },
+    )
     assert created.status_code == 201, created.text
     record = created.json()
     numeric = int(record["legacyResourceId"])
@@ -56,8 +63,13 @@ def test_create_read_edit_delete(shop: ShopifyEmulatorHandle) -> None:
     assert seen["defaultEmailAddress"] == {"emailAddress": "zoe.orsted@example.com"}
     assert seen["defaultPhoneNumber"] == {"phoneNumber": "+14165550142"}
     assert seen["defaultAddress"] == {
-        "id": record["addresses"][0]["id"], "city": "Toronto", "province": "Ontario", "provinceCode": "ON",
-        "country": "Canada", "countryCodeV2": "CA", "formattedArea": "Toronto ON, Canada",
+        "id": record["addresses"][0]["id"],
+        "city": "Toronto",
+        "province": "Ontario",
+        "provinceCode": "ON",
+        "country": "Canada",
+        "countryCodeV2": "CA",
+        "formattedArea": "Toronto ON, Canada",
     }
     assert shop.control.get(f"/customers/{numeric}").json() == record
 
@@ -85,7 +97,9 @@ def test_an_edit_stamps_wall_clock_time_unless_told_otherwise(shop: ShopifyEmula
     before = now_iso()
     edited = shop.control.patch(f"/customers/{old['legacyResourceId']}", json={"note": "called"}).json()
     assert before <= edited["updatedAt"] <= now_iso()
-    backdated = shop.control.patch(f"/customers/{old['legacyResourceId']}", json={"updatedAt": "2022-01-01T00:00:00+02:00"}).json()
+    backdated = shop.control.patch(
+        f"/customers/{old['legacyResourceId']}", json={"updatedAt": "2022-01-01T00:00:00+02:00"}
+    ).json()
     assert backdated["updatedAt"] == "2021-12-31T22:00:00Z"
 
 
@@ -97,14 +111,20 @@ def test_an_edit_stamps_wall_clock_time_unless_told_otherwise(shop: ShopifyEmula
         ({"email": "TAKEN@example.com "}, ["email"], "Email has already been taken"),
         ({"phone": "0416 555"}, ["phone"], "Phone is invalid"),
         ({"addresses": [{"countryCode": "XX"}]}, ["addresses", "0", "countryCode"], "Country is invalid"),
-        ({"addresses": [{"countryCode": "US", "provinceCode": "ZZ"}]}, ["addresses", "0", "provinceCode"], "Province is invalid"),
+        (
+            {"addresses": [{"countryCode": "US", "provinceCode": "ZZ"}]},
+            ["addresses", "0", "provinceCode"],
+            "Province is invalid",
+        ),
         ({"state": "ACTIVE"}, ["state"], None),
         ({"favouriteColour": "blue"}, ["favouriteColour"], None),
         ({"updatedAt": "yesterday"}, ["updatedAt"], None),
         ({"createdAt": "2024-01-02T00:00:00Z", "updatedAt": "2024-01-01T00:00:00Z"}, ["updatedAt"], None),
     ],
 )
-def test_bad_input_names_the_field(payload: dict[str, Any], field: list[str], message: str | None, shop: ShopifyEmulatorHandle) -> None:
+def test_bad_input_names_the_field(
+    payload: dict[str, Any], field: list[str], message: str | None, shop: ShopifyEmulatorHandle
+) -> None:
     response = shop.control.post("/customers", json=payload)
     assert response.status_code == 422
     [error] = response.json()["errors"]
@@ -122,7 +142,9 @@ def test_cursors_stay_valid_while_records_change(start_shopify: StartShopify) ->
     # Between pages: the cursor's own record is deleted, an earlier one is edited (moving to the end),
     # and a new customer arrives.
     assert shop.control.delete(f"/customers/{cursor_record['legacyResourceId']}").status_code == 200
-    assert shop.control.patch(f"/customers/{first['nodes'][0]['legacyResourceId']}", json={"note": "x"}).status_code == 200
+    assert (
+        shop.control.patch(f"/customers/{first['nodes'][0]['legacyResourceId']}", json={"note": "x"}).status_code == 200
+    )
     assert shop.control.post("/customers", json={"firstName": "Newcomer"}).status_code == 201
     rest, after = [], first["pageInfo"]["endCursor"]
     while after:
@@ -138,7 +160,8 @@ def test_cursors_stay_valid_while_records_change(start_shopify: StartShopify) ->
 
 def all_records(shop: ShopifyEmulatorHandle) -> list[dict[str, Any]]:
     query = """{ customers(first: 250) { nodes { id firstName lastName email phone note tags state locale
-      createdAt updatedAt numberOfOrders amountSpent { amount } addresses { id address1 city zip province country phone } } } }"""
+      createdAt updatedAt numberOfOrders amountSpent { amount }
+      addresses { id address1 city zip province country phone } } } }"""
     return shop.graphql(query).json()["data"]["customers"]["nodes"]  # type: ignore[no-any-return]
 
 

@@ -39,8 +39,9 @@ def run(shop: ShopifyEmulatorHandle, count: int) -> list[str]:
 
 
 def test_faults_appear_at_the_configured_rate(start_shopify: StartShopify) -> None:
-    shop = start_shopify(customers=3, fail_rate=0.5, plan="standard",
-                         extra_args=["--hang-seconds", "0.05", "--slow-seconds", "0.05"])
+    shop = start_shopify(
+        customers=3, fail_rate=0.5, plan="standard", extra_args=["--hang-seconds", "0.05", "--slow-seconds", "0.05"]
+    )
     seen = Counter(run(shop, REQUESTS))
     stats = shop.control.get("/stats").json()
     faults = stats["faults"]

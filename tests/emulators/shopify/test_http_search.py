@@ -22,11 +22,19 @@ PEOPLE = [
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopifyEmulatorHandle]:
     handle = launch_shopify(tmp_path_factory.mktemp("shopify-search"))
     for first, last, email, tags, state, country, updated in PEOPLE:
-        response = handle.control.post("/customers", json={
-            "firstName": first, "lastName": last, "email": email, "tags": tags, "state": state,
-            "addresses": [{"address1": "1 Main St", "city": "Town", "countryCode": country}],
-            "createdAt": "2024-01-01T00:00:00Z", "updatedAt": updated,
-        })
+        response = handle.control.post(
+            "/customers",
+            json={
+                "firstName": first,
+                "lastName": last,
+                "email": email,
+                "tags": tags,
+                "state": state,
+                "addresses": [{"address1": "1 Main St", "city": "Town", "countryCode": country}],
+                "createdAt": "2024-01-01T00:00:00Z",
+                "updatedAt": updated,
+            },
+        )
         assert response.status_code == 201, response.text
     yield handle
     handle.stop()
@@ -92,24 +100,38 @@ def test_id_ranges(shop: ShopifyEmulatorHandle) -> None:
 
 
 def search_extension(shop: ShopifyEmulatorHandle, query: str) -> list[dict[str, Any]] | None:
-    body = shop.graphql("query($q: String) { found: customers(first: 5, query: $q) { nodes { id } } }", {"q": query}).json()
+    body = shop.graphql(
+        "query($q: String) { found: customers(first: 5, query: $q) { nodes { id } } }", {"q": query}
+    ).json()
     return body["extensions"].get("search")  # type: ignore[no-any-return]
 
 
 def test_unknown_fields_are_ignored_with_shopifys_warning(shop: ShopifyEmulatorHandle) -> None:
     assert first_names(shop, "favourite_colour:blue tag:wholesale") == ["Carla", "Dee"]
-    assert search_extension(shop, "favourite_colour:blue tag:wholesale") == [{
-        "path": ["found"],
-        "query": "favourite_colour:blue tag:wholesale",
-        "parsed": {"and": [{"field": "favourite_colour", "match_all": "blue"}, {"field": "tag", "match_all": "wholesale"}]},
-        "warnings": [{"field": "favourite_colour", "message": "Invalid search field for this query.", "code": "invalid_field"}],
-    }]
+    assert search_extension(shop, "favourite_colour:blue tag:wholesale") == [
+        {
+            "path": ["found"],
+            "query": "favourite_colour:blue tag:wholesale",
+            "parsed": {
+                "and": [{"field": "favourite_colour", "match_all": "blue"}, {"field": "tag", "match_all": "wholesale"}]
+            },
+            "warnings": [
+                {
+                    "field": "favourite_colour",
+                    "message": "Invalid search field for this query.",
+                    "code": "invalid_field",
+                }
+            ],
+        }
+    ]
     assert search_extension(shop, "tag:wholesale") is None
 
 
 def test_an_unquoted_timestamp_warns_about_its_stray_part(shop: ShopifyEmulatorHandle) -> None:
     [entry] = search_extension(shop, "updated_at:>=2024-03-05T10:00:00Z") or []
-    assert entry["warnings"] == [{"field": "00", "message": "Invalid search field for this query.", "code": "invalid_field"}]
+    assert entry["warnings"] == [
+        {"field": "00", "message": "Invalid search field for this query.", "code": "invalid_field"}
+    ]
 
 
 def test_created_at_is_not_a_customers_filter_but_is_a_count_filter(shop: ShopifyEmulatorHandle) -> None:

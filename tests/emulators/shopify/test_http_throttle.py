@@ -27,9 +27,10 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopifyEmulatorHa
 @pytest.fixture
 def token(shop: ShopifyEmulatorHandle) -> str:
     """A freshly granted token: buckets are per token, so every test starts with a full one."""
-    response = httpx.post(shop.token_url, data={
-        "grant_type": "client_credentials", "client_id": shop.client_id, "client_secret": shop.client_secret,
-    })
+    response = httpx.post(
+        shop.token_url,
+        data={"grant_type": "client_credentials", "client_id": shop.client_id, "client_secret": shop.client_secret},
+    )
     return str(response.json()["access_token"])
 
 
@@ -53,13 +54,17 @@ def test_standard_plan_reports_its_bucket(shop: ShopifyEmulatorHandle, token: st
     assert status == {"maximumAvailable": 2000, "currentlyAvailable": 1999, "restoreRate": 100}
 
 
-def test_draining_the_bucket_gets_the_throttled_envelope_and_it_refills(shop: ShopifyEmulatorHandle, token: str) -> None:
+def test_draining_the_bucket_gets_the_throttled_envelope_and_it_refills(
+    shop: ShopifyEmulatorHandle, token: str
+) -> None:
     throttled_before = shop.control.get("/stats").json()["throttled"]
     throttled = drain(shop, token)
-    assert throttled["errors"] == [{
-        "message": "Throttled",
-        "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"},
-    }]
+    assert throttled["errors"] == [
+        {
+            "message": "Throttled",
+            "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"},
+        }
+    ]
     assert "data" not in throttled
     throttled_cost = throttled["extensions"]["cost"]
     assert throttled_cost["requestedQueryCost"] == 500 and throttled_cost["actualQueryCost"] is None
@@ -71,7 +76,9 @@ def test_draining_the_bucket_gets_the_throttled_envelope_and_it_refills(shop: Sh
     after = cost(shop.graphql(CHEAP, token=token))["throttleStatus"]["currentlyAvailable"]
     assert available + 100 - 1 <= after < 2000
     fits = (after - 2) // 2 - 1  # a page whose cost fits what came back
-    body = shop.graphql(f"{{ customers(first: {fits}) {{ nodes {{ id defaultAddress {{ id }} }} }} }}", token=token).json()
+    body = shop.graphql(
+        f"{{ customers(first: {fits}) {{ nodes {{ id defaultAddress {{ id }} }} }} }}", token=token
+    ).json()
     assert "errors" not in body and len(body["data"]["customers"]["nodes"]) == fits
     assert shop.control.get("/stats").json()["throttled"] == throttled_before + 1
 

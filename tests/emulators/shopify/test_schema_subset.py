@@ -60,8 +60,11 @@ def _differences(mine: GraphQLNamedType, theirs: GraphQLNamedType) -> list[str]:
     if isinstance(mine, (GraphQLObjectType, GraphQLInterfaceType)):
         assert isinstance(theirs, (GraphQLObjectType, GraphQLInterfaceType))
         theirs_interfaces = {i.name for i in theirs.interfaces}
-        problems += [f"{name} implements {i.name}, Shopify's does not" for i in mine.interfaces
-                     if i.name not in theirs_interfaces]
+        problems += [
+            f"{name} implements {i.name}, Shopify's does not"
+            for i in mine.interfaces
+            if i.name not in theirs_interfaces
+        ]
         for field_name, field in mine.fields.items():
             real_field = theirs.fields.get(field_name)
             if real_field is None:
@@ -79,20 +82,25 @@ def _differences(mine: GraphQLNamedType, theirs: GraphQLNamedType) -> list[str]:
                     problems.append(f"{name}.{field_name}({arg_name}:) differs in type or default")
     elif isinstance(mine, GraphQLEnumType):
         assert isinstance(theirs, GraphQLEnumType)
-        problems += [f"{name}.{value} is not a value of Shopify's enum" for value in mine.values
-                     if value not in theirs.values]
+        problems += [
+            f"{name}.{value} is not a value of Shopify's enum" for value in mine.values if value not in theirs.values
+        ]
     elif isinstance(mine, GraphQLInputObjectType):
         assert isinstance(theirs, GraphQLInputObjectType)
         for field_name, input_field in mine.fields.items():
             real_input = theirs.fields.get(field_name)
-            if real_input is None or str(real_input.type) != str(input_field.type) or (
-                repr(real_input.default_value) != repr(input_field.default_value)
+            if (
+                real_input is None
+                or str(real_input.type) != str(input_field.type)
+                or (repr(real_input.default_value) != repr(input_field.default_value))
             ):
                 problems.append(f"{name}.{field_name} differs from Shopify's input field")
     elif isinstance(mine, GraphQLUnionType):
         assert isinstance(theirs, GraphQLUnionType)
         theirs_members = {t.name for t in theirs.types}
-        problems += [f"{name} includes {t.name}, Shopify's does not" for t in mine.types if t.name not in theirs_members]
+        problems += [
+            f"{name} includes {t.name}, Shopify's does not" for t in mine.types if t.name not in theirs_members
+        ]
     else:
         assert isinstance(mine, GraphQLScalarType)
     return problems

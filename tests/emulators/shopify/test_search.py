@@ -220,7 +220,9 @@ def test_time_filters(table: sqlite3.Connection, query: str, ids: list[int]) -> 
 
 def test_an_unknown_field_is_dropped_with_shopifys_warning(table: sqlite3.Connection) -> None:
     compiled = compile_search(parse_search("foo:bar tag:vip"), FILTERS, VALID, NOW)
-    assert compiled.warnings == [{"field": "foo", "message": "Invalid search field for this query.", "code": "invalid_field"}]
+    assert compiled.warnings == [
+        {"field": "foo", "message": "Invalid search field for this query.", "code": "invalid_field"}
+    ]
     assert matching(table, "foo:bar tag:vip") == [1, 3]
     assert matching(table, "foo:bar OR tag:wholesale") == [3, 4]
     assert matching(table, "-foo:bar") == [1, 2, 3, 4]
