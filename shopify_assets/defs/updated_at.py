@@ -1,8 +1,13 @@
-"""Daily `updated_at` partitions shared by the Shopify import domains.
+"""Monthly `updated_at` partitions shared by the Shopify import domains.
 
-A record belongs to the UTC day of its `updatedAt`. The first partition is open at the bottom
-(it also holds everything older than SYNC_START_DATE) and the last one is today's, so a full
-backfill over all partitions covers every record, however old or new.
+A record belongs to the UTC month of its `updatedAt`. The first partition is open at the bottom
+(it also holds everything older than SYNC_START_DATE) and the last one is the current month, so a
+full backfill over all partitions covers every record, however old or new.
+
+Months, not days: a full import is one run over all partitions and Dagster records one
+materialization per partition, so years of history in days would cost thousands of events per
+asset. Incremental runs do not depend on the grain: they fetch only what changed since the
+sensor's cursor (`ImportConfig.changed_since`).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timezone
 
-from dagster import AssetExecutionContext, DailyPartitionsDefinition
+from dagster import AssetExecutionContext, MonthlyPartitionsDefinition
 
 DEFAULT_SYNC_START_DATE = "2020-01-01"
 OPEN_LOWER_BOUND = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -31,10 +36,13 @@ def sync_start_date(environ: os._Environ | dict | None = None) -> date:
         ) from None
 
 
-def updated_at_partitions() -> DailyPartitionsDefinition:
-    # end_offset=1 includes today's (still open) partition: incremental syncs land there.
-    return DailyPartitionsDefinition(
-        start_date=sync_start_date().isoformat(), end_offset=1, timezone="UTC", fmt="%Y-%m-%d"
+PARTITION_KEY_FORMAT = "%Y-%m"
+
+
+def updated_at_partitions() -> MonthlyPartitionsDefinition:
+    # end_offset=1 includes the current (still open) month: incremental syncs land there.
+    return MonthlyPartitionsDefinition(
+        start_date=sync_start_date().strftime(PARTITION_KEY_FORMAT), end_offset=1, timezone="UTC", fmt=PARTITION_KEY_FORMAT
     )
 
 
@@ -46,11 +54,11 @@ def format_timestamp(value: datetime) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def partition_key_for(updated_at: str | datetime, partitions_def: DailyPartitionsDefinition) -> str:
+def partition_key_for(updated_at: str | datetime, partitions_def: MonthlyPartitionsDefinition) -> str:
     """The partition holding a record updated at `updated_at`, clamped to the defined range."""
     moment = parse_timestamp(updated_at) if isinstance(updated_at, str) else updated_at
-    key = moment.astimezone(timezone.utc).strftime("%Y-%m-%d")
-    first = partitions_def.start.strftime("%Y-%m-%d")
+    key = moment.astimezone(timezone.utc).strftime(PARTITION_KEY_FORMAT)
+    first = partitions_def.get_first_partition_key()
     if key < first:
         return first
     last = partitions_def.get_last_partition_key()
@@ -59,7 +67,7 @@ def partition_key_for(updated_at: str | datetime, partitions_def: DailyPartition
     return key
 
 
-def extraction_window(context: AssetExecutionContext, partitions_def: DailyPartitionsDefinition) -> tuple[datetime, datetime]:
+def extraction_window(context: AssetExecutionContext, partitions_def: MonthlyPartitionsDefinition) -> tuple[datetime, datetime]:
     """The [from, to) `updatedAt` window of the partitions this run materializes.
 
     The first partition's window is open below and the last (today's) open above, matching
@@ -68,7 +76,7 @@ def extraction_window(context: AssetExecutionContext, partitions_def: DailyParti
     window = context.partition_time_window
     start = window.start.astimezone(timezone.utc)
     end = window.end.astimezone(timezone.utc)
-    if start.date() <= partitions_def.start.date():
+    if context.partition_key_range.start == partitions_def.get_first_partition_key():
         start = OPEN_LOWER_BOUND
     if context.partition_key_range.end == partitions_def.get_last_partition_key():
         end = OPEN_UPPER_BOUND

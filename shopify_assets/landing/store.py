@@ -1,9 +1,9 @@
-"""Landed Shopify records: one JSON-lines file per resource and daily partition.
+"""Landed Shopify records: one JSON-lines file per resource and partition (UTC month of updatedAt).
 
 Each line is ``{"id", "updatedAt", "runId", "landedAt", "payload"}`` where ``payload`` is the raw
 GraphQL node exactly as Shopify returned it, so a landed partition can be read with ``jq`` or
 loaded into any tool. A small SQLite index (``_index.sqlite`` beside the files) maps each record
-id to the partition holding its newest version: when an edit moves a record to a newer day, the
+id to the partition holding its newest version: when an edit moves a record to a newer partition, the
 older copy is removed, so every record is landed exactly once.
 
 Writes are atomic per file (write to a temporary file, then rename), so a crashed run leaves

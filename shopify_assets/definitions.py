@@ -1,0 +1,36 @@
+"""The code location: every asset, job, sensor and resource of shopify-odoo-sync."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from dagster import Definitions
+
+from shopify_assets.defs.customers.assets import odoo_partners, shopify_customers
+from shopify_assets.defs.customers.jobs import customers_sync_job
+from shopify_assets.defs.customers.sensors import shopify_customers_sensor
+from shopify_assets.defs.resources import (
+    LandingResource,
+    ledger_resource_from_env,
+    odoo_resource_from_env,
+    shopify_resource_from_env,
+)
+
+
+def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
+    """Definitions bound to the settings in `environ` (validated now, so a bad setting fails the load)."""
+    return Definitions(
+        assets=[shopify_customers, odoo_partners],
+        jobs=[customers_sync_job],
+        sensors=[shopify_customers_sensor],
+        resources={
+            "shopify": shopify_resource_from_env(environ),
+            "odoo": odoo_resource_from_env(environ),
+            "ledger": ledger_resource_from_env(environ),
+            "landing": LandingResource(root=environ.get("LANDING_DIR") or None),
+        },
+    )
+
+
+defs = build_definitions()
