@@ -85,22 +85,28 @@ def build_app(emulator: Emulator) -> Starlette:
         fault = emulator.faults.draw()
         if fault is not None:
             stats.add(f"faults.{fault.value}")
-            if fault is Fault.SLOW:
-                await asyncio.sleep(emulator.faults.slow_seconds)
-            elif fault is Fault.THROTTLED:
-                requested = emulator.graphql.requested_cost_of(body) if isinstance(body, dict) else None
-                status = emulator.graphql.buckets.status(token)
-                return _json(200, throttled_body(requested, status.as_json()), headers)
-            else:
-                if fault is Fault.HANG:
-                    await asyncio.sleep(emulator.faults.hang_seconds)
-                canned = canned_response(fault, str(uuid.uuid4()))
-                return Response(canned.body, canned.status, {**headers, **canned.headers}, canned.media_type)
+            faulted = await fault_response(fault, token, body, headers)
+            if faulted is not None:
+                return faulted
         if not isinstance(body, dict):
             return _json(400, {"errors": {"query": "Required parameter missing or invalid"}}, headers)
         debug = request.headers.get("shopify-graphql-cost-debug") == "1"
         result = await run_in_threadpool(emulator.graphql.run, token, body, debug)
         return _json(result.status, result.body, headers)
+
+    async def fault_response(fault: Fault, token: str, body: Any, headers: dict[str, str]) -> Response | None:
+        """What replaces the answer of a faulted request; None for a slow one, answered after a delay."""
+        if fault is Fault.SLOW:
+            await asyncio.sleep(emulator.faults.slow_seconds)
+            return None
+        if fault is Fault.THROTTLED:
+            requested = emulator.graphql.requested_cost_of(body) if isinstance(body, dict) else None
+            status = emulator.graphql.buckets.status(token)
+            return _json(200, throttled_body(requested, status.as_json()), headers)
+        if fault is Fault.HANG:
+            await asyncio.sleep(emulator.faults.hang_seconds)
+        canned = canned_response(fault, str(uuid.uuid4()))
+        return Response(canned.body, canned.status, {**headers, **canned.headers}, canned.media_type)
 
     async def access_token(request: Request) -> Response:
         body = await _body(request)

@@ -147,7 +147,8 @@ def apply_input(customer: Customer, given: CustomerInput, first_address_id: int)
         changes["tags"] = tags
     if "email_marketing_state" in provided:
         state = given.email_marketing_state
-        changes["email_marketing"] = MarketingConsent(state=state, opt_in_level="SINGLE_OPT_IN") if state else None
+        level = "SINGLE_OPT_IN" if state == "SUBSCRIBED" else None
+        changes["email_marketing"] = MarketingConsent(state=state, opt_in_level=level) if state else None
     if "addresses" in provided:
         addresses = [
             _address(index, address, first_address_id + index, errors)
