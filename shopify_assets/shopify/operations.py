@@ -29,7 +29,6 @@ OPERATIONS_DIR = Path(__file__).resolve().parents[2] / "graphql" / "operations"
 @dataclass(frozen=True)
 class Operation:
     name: str
-    kind: str  # "query" or "mutation"
     document: str  # the operation and the fragments it uses, printed
 
 
@@ -81,7 +80,7 @@ def build_operations(documents: Iterable[DocumentNode]) -> dict[str, Operation]:
     result = {}
     for name, operation in operations.items():
         minimal = DocumentNode(definitions=(operation, *used_fragments(operation, fragments)))
-        result[name] = Operation(name=name, kind=operation.operation.value, document=print_ast(minimal))
+        result[name] = Operation(name=name, document=print_ast(minimal))
     return result
 
 

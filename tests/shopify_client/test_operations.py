@@ -32,13 +32,6 @@ def test_operations_carry_their_transitive_fragments_only() -> None:
     assert _definition_names(operations["UsesChain"].document) == {"UsesChain", "Middle", "Leaf"}
     assert _definition_names(operations["FromOtherFile"].document) == {"FromOtherFile", "Middle", "Leaf"}
     assert _definition_names(operations["Plain"].document) == {"Plain"}
-    assert operations["Plain"].kind == "query"
-
-
-def test_mutation_kind_is_recorded() -> None:
-    mutation = "mutation Touch($id: ID!) { customerUpdate(input: {id: $id}) { userErrors { message } } }"
-    operations = build_operations([parse(mutation)])
-    assert operations["Touch"].kind == "mutation"
 
 
 @pytest.mark.parametrize(
