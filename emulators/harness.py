@@ -31,7 +31,8 @@ class RunningEmulator:
     base_url: str
     port: int
     log_path: Path
-    args: list[str] = field(default_factory=list)
+    # The command line may carry credentials (--admin-password, --access-token): keep it out of reprs.
+    args: list[str] = field(default_factory=list, repr=False)
 
     def stop(self, timeout: float = 10.0) -> None:
         if self.process.poll() is None:

@@ -11,8 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from dagster import DagsterInstance, Definitions
+from dagster import DagsterInstance, Definitions, ExecuteInProcessResult
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 
@@ -29,8 +30,10 @@ class FullImport:
 FULL_IMPORTS = (FullImport("customers", "customers_sync", "odoo_partners", "partners"),)
 
 
-def count_line(spec: FullImport, metadata: dict) -> str:
-    value = lambda key: int(metadata[key].value) if key in metadata else 0  # noqa: E731
+def count_line(spec: FullImport, metadata: dict[str, Any]) -> str:
+    def value(key: str) -> int:
+        return int(metadata.get(key) or 0)
+
     created, updated, skipped, failed = value("created"), value("updated"), value("skipped"), value("failed")
     kept = value("conflicts_odoo_kept")
     return (
@@ -39,11 +42,12 @@ def count_line(spec: FullImport, metadata: dict) -> str:
     )
 
 
-def run_full_import(defs: Definitions, instance: DagsterInstance, spec: FullImport) -> tuple[bool, str]:
+def execute_full_import(defs: Definitions, instance: DagsterInstance, spec: FullImport) -> ExecuteInProcessResult:
+    """One run of the resource's job over all of its partitions, as a single-run backfill does."""
     job = defs.resolve_job_def(spec.job_name)
     partitions_def = job.partitions_def
     assert partitions_def is not None, f"{spec.job_name} is not partitioned"
-    result = job.execute_in_process(
+    return job.execute_in_process(
         instance=instance,
         tags={
             ASSET_PARTITION_RANGE_START_TAG: partitions_def.get_first_partition_key(),
@@ -55,16 +59,25 @@ def run_full_import(defs: Definitions, instance: DagsterInstance, spec: FullImpo
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         raise_on_error=False,
     )
-    materializations = [
-        event.event_specific_data.materialization
-        for event in result.all_events
-        if event.event_type_value == "ASSET_MATERIALIZATION"
-        and event.event_specific_data.materialization.asset_key.to_user_string() == spec.target_asset
-    ]
-    if not result.success or not materializations:
+
+
+def materialization_metadata(result: ExecuteInProcessResult, asset: str) -> dict[str, Any] | None:
+    """The metadata values of the run's (first) materialization of `asset`, or None."""
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization
+            if materialization.asset_key.to_user_string() == asset:
+                return {key: value.value for key, value in materialization.metadata.items()}
+    return None
+
+
+def run_full_import(defs: Definitions, instance: DagsterInstance, spec: FullImport) -> tuple[bool, str]:
+    result = execute_full_import(defs, instance, spec)
+    metadata = materialization_metadata(result, spec.target_asset)
+    if not result.success or metadata is None:
         failure = next((e.message for e in result.all_events if e.event_type_value == "STEP_FAILURE"), "")
         return False, f"{spec.resource}: import run {result.run_id} failed. {failure}"
-    return True, count_line(spec, materializations[0].metadata)
+    return True, count_line(spec, metadata)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,11 +40,27 @@ PROVINCE_TYPES: dict[str, frozenset[str]] = {
 
 
 def country_name(code: str) -> str | None:
-    """The short English name ("South Korea", not "Korea, Republic of"); None for an unknown code."""
+    """The short English name ("South Korea", not "Korea, Republic of"); None for an unknown code.
+
+    Shopify's CountryCode enum also has territories ISO 3166-1 does not (XK Kosovo, AC Ascension
+    Island, TA Tristan da Cunha, ZZ unknown region): their names come from the schema itself.
+    """
     country = pycountry.countries.get(alpha_2=code.upper())
-    if country is None:
-        return None
-    return getattr(country, "common_name", None) or country.name
+    if country is not None:
+        return getattr(country, "common_name", None) or country.name
+    return _schema_only_countries().get(code.upper())
+
+
+@cache
+def _schema_only_countries() -> dict[str, str]:
+    from emulators.shopify.schema import executable_schema
+
+    enum = executable_schema().get_type("CountryCode")
+    return {
+        name: (value.description or name).strip().rstrip(".")
+        for name, value in getattr(enum, "values", {}).items()
+        if pycountry.countries.get(alpha_2=name) is None
+    }
 
 
 @cache
