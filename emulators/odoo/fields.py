@@ -25,7 +25,8 @@ Selection_ = Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]]
 
 class Field:
     """Base declaration. `compute` fields are evaluated when read; `store=True` on them tells
-    clients (and the domain engine) that Odoo stores them, so they are searchable and sortable."""
+    clients (and the domain engine) that Odoo stores them, so they are searchable and sortable.
+    A related field is described like the field it reads (`target`, resolved by the Registry)."""
 
     type: ClassVar[str]
     relational: ClassVar[bool] = False
@@ -45,6 +46,9 @@ class Field:
         depends: Sequence[str] = (),
         groups: str | None = None,
         index: bool = False,
+        aggregator: str | None = None,
+        company_dependent: bool = False,
+        searchable: bool | None = None,
     ) -> None:
         self.string = string
         self.required = required
@@ -60,6 +64,11 @@ class Field:
         self.depends = tuple(depends) or ((related,) if related else ())
         self.groups = groups
         self.index = index
+        self.aggregator = aggregator
+        self.company_dependent = company_dependent
+        # computed fields Odoo gives a search method are searchable without being stored
+        self._searchable = searchable
+        self.target: Field | None = None
         self.model = ""
         self.name = ""
 
@@ -94,26 +103,44 @@ class Field:
 
     @property
     def sortable(self) -> bool:
-        return self.store or self.related is not None
+        if self.related is not None:
+            return self.target.sortable if self.target is not None else True
+        return self.store
+
+    @property
+    def searchable(self) -> bool:
+        if self._searchable is not None:
+            return self._searchable
+        if self.related is not None:
+            return self.target.searchable if self.target is not None else True
+        return self.store
+
+    @property
+    def groupable(self) -> bool:
+        if self.related is not None:
+            return self.target.groupable if self.target is not None else True
+        return self.sortable
 
     def describe(self) -> dict[str, Any]:
         description: dict[str, Any] = {
             "change_default": False,
-            "company_dependent": False,
+            "company_dependent": self.company_dependent,
             "default_export_compatible": False,
             "depends": list(self.depends),
             "exportable": True,
-            "groupable": self.sortable,
+            "groupable": self.groupable,
             "manual": False,
             "name": self.name,
             "readonly": self.readonly,
             "required": self.required,
-            "searchable": self.store or self.related is not None,
+            "searchable": self.searchable,
             "sortable": self.sortable,
             "store": self.store,
             "string": self.string,
             "type": self.type,
         }
+        if self.aggregator:
+            description["aggregator"] = self.aggregator
         if self.help:
             description["help"] = self.help
         if self.groups:
@@ -241,6 +268,19 @@ class Float(Field):
 
     def _describe_extra(self) -> dict[str, Any]:
         return {"digits": list(self.digits)} if self.digits else {}
+
+
+class Monetary(Float):
+    """An amount in the currency named by `currency_field` (Odoo rounds it to that currency when stored)."""
+
+    type = "monetary"
+
+    def __init__(self, string: str, *, currency_field: str = "currency_id", **kwargs: Any) -> None:
+        super().__init__(string, **kwargs)
+        self.currency_field = currency_field
+
+    def _describe_extra(self) -> dict[str, Any]:
+        return {"currency_field": self.currency_field}
 
 
 class Boolean(Field):
@@ -396,9 +436,19 @@ class One2many(_X2many):
         self.inverse_name = inverse_name
         self.physical = False  # Odoo describes it as stored; its rows live on the comodel
 
+    @property
+    def groupable(self) -> bool:
+        return False if self.related is None else super().groupable
+
     def _describe_extra(self) -> dict[str, Any]:
+        if self.related:  # Odoo describes a related one2many without its inverse
+            return super()._describe_extra()
         return {**super()._describe_extra(), "relation_field": self.inverse_name}
 
 
 class Many2many(_X2many):
     type = "many2many"
+
+    @property
+    def groupable(self) -> bool:
+        return self.store if self.related is None else super().groupable

@@ -90,6 +90,8 @@ class ModelSpec:
         prepare_vals: VALS_HOOK | None = None,
         after_create: Callable[[RecordSet, list[dict[str, Any]]], None] | None = None,
         after_write: Callable[[RecordSet, dict[str, Any]], None] | None = None,
+        before_unlink: Callable[[RecordSet], None] | None = None,
+        display_name_depends: Iterable[str] = (),
     ) -> None:
         self.name = name
         self.description = description
@@ -104,8 +106,11 @@ class ModelSpec:
         self.prepare_vals = prepare_vals
         self.after_create = after_create
         self.after_write = after_write
+        self.before_unlink = before_unlink
         self.methods: dict[str, Method] = {}
-        self.fields: dict[str, Field] = {**fields, **_magic_fields()}
+        # a model may redeclare a magic field (product.product describes its own write_date)
+        magic = {name: field for name, field in _magic_fields(display_name_depends).items() if name not in fields}
+        self.fields: dict[str, Field] = {**fields, **magic}
         for field_name, field in self.fields.items():
             field.bind(name, field_name)
 
@@ -142,20 +147,23 @@ class IdField(Integer):
 
 
 class DisplayName(Char):
-    """Computed by the ORM from the spec's `display_name` (or its `rec_name` field)."""
+    """Computed by the ORM from the spec's `display_name` (or its `rec_name` field); searchable
+    through the model's `rec_names_search` fields."""
 
-    def __init__(self) -> None:
-        super().__init__("Display Name", readonly=True, store=False, compute=_display_name)
+    def __init__(self, depends: Iterable[str] = ()) -> None:
+        super().__init__(
+            "Display Name", readonly=True, store=False, compute=_display_name, depends=tuple(depends), searchable=True
+        )
 
 
 def _display_name(record: RecordSet) -> str:
     return record.display_name()
 
 
-def _magic_fields() -> dict[str, Field]:
+def _magic_fields(display_name_depends: Iterable[str] = ()) -> dict[str, Field]:
     return {
         "id": IdField(),
-        "display_name": DisplayName(),
+        "display_name": DisplayName(display_name_depends),
         "create_uid": Many2one("res.users", "Created by", readonly=True),
         "create_date": Datetime("Created on", readonly=True),
         "write_uid": Many2one("res.users", "Last Updated by", readonly=True),
@@ -174,6 +182,16 @@ class Registry:
                 comodel = getattr(field, "comodel", None)
                 if comodel is not None and comodel not in self.models:
                     raise ValueError(f"{field!r} relates to undeclared model {comodel!r}")
+        for spec in self.models.values():
+            for field in spec.fields.values():
+                if field.related:
+                    field.target = self._related_target(spec, field.related)
+
+    def _related_target(self, spec: ModelSpec, path: str) -> Field:
+        *hops, last = path.split(".")
+        for hop in hops:
+            spec = self.models[getattr(spec.fields[hop], "comodel")]
+        return spec.fields[last]
 
     def __contains__(self, model: str) -> bool:
         return model in self.models

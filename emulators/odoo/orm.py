@@ -70,6 +70,9 @@ class RecordSet:
     def browse(self, ids: Sequence[int]) -> RecordSet:
         return RecordSet(self.env, self.spec, ids)
 
+    def first(self) -> RecordSet:
+        return self.browse(self.ids[:1])
+
     def with_env(self, env: Env) -> RecordSet:
         return RecordSet(env, self.spec, self.ids)
 
@@ -193,6 +196,8 @@ class RecordSet:
         for record_id in self.ids:
             if not tx.exists(spec.name, record_id):
                 raise errors.missing_record(spec.name, record_id, self.env.uid)
+        if spec.before_unlink is not None:
+            spec.before_unlink(self)
         doomed = set(self.ids)
         for field in registry.referencing_fields(spec.name):
             referrers = self.env[field.model].with_context(active_test=False)
@@ -225,16 +230,30 @@ class RecordSet:
             tx.delete(spec.name, record_id)
         return True
 
+    def is_referenced(self) -> bool:
+        """Whether a record elsewhere holds one of these through a foreign key that forbids the
+        delete (what makes Odoo's `_unlink_or_archive` archive instead of deleting)."""
+        for field in self.env.registry.referencing_fields(self.spec.name):
+            if not isinstance(field, Many2one) or field.ondelete == "cascade":
+                continue
+            if field.ondelete == "restrict" or field.required:
+                referrers = self.env[field.model].with_context(active_test=False)
+                if referrers.search([(field.name, "in", self.ids)], limit=1):
+                    return True
+        return False
+
     def __sub__(self, other: RecordSet) -> RecordSet:
         removed = set(other.ids)
         return self.browse([record_id for record_id in self.ids if record_id not in removed])
 
-    def _put(self, stored: Mapping[str, Any]) -> None:
-        """Low-level update of stored values (no hooks), stamping write_uid/write_date."""
+    def _put(self, stored: Mapping[str, Any], *, stamp: bool = True) -> None:
+        """Low-level update of stored values (no hooks), stamping write_uid/write_date unless the
+        change is a recomputation, which Odoo stores without touching them."""
         tx = self.env.tx
         for record_id in self.ids:
             row = {**(tx.get(self.spec.name, record_id) or {}), **stored}
-            row.update(write_uid=self.env.uid, write_date=tx.now)
+            if stamp:
+                row.update(write_uid=self.env.uid, write_date=tx.now)
             tx.put(self.spec.name, record_id, row)
 
     def _prepare(self, vals: dict[str, Any], *, creating: bool) -> tuple[Row, dict[str, Any]]:
@@ -355,11 +374,19 @@ class RecordSet:
             else:
                 children.write({field.inverse_name: False})
 
-        for command in _commands(field, value):
+        # consecutive creations go in one batch, as Odoo creates them (lines then see each other)
+        pending: list[dict[str, Any]] = []
+        for command in [*_commands(field, value), None]:
+            if command is not None and command[0] == 0:
+                pending.append({**command[2], field.inverse_name: record_id})
+                continue
+            if pending:
+                comodel.create(pending)
+                pending = []
+            if command is None:
+                break
             code = command[0]
-            if code == 0:
-                comodel.create([{**command[2], field.inverse_name: record_id}])
-            elif code == 1:
+            if code == 1:
                 comodel.browse([command[1]]).write(command[2])
             elif code == 2:
                 comodel.browse([command[1]]).unlink()

@@ -15,6 +15,7 @@ import pycountry
 
 from emulators.odoo.model import Registry
 from emulators.odoo.orm import Env
+from emulators.odoo.seed_commerce import ensure_commerce_data
 from emulators.odoo.store import Store
 
 SUPERUSER_ID = 1
@@ -32,7 +33,8 @@ _US_OUTLYING = {"AS", "GU", "MP", "PR", "UM", "VI"}
 
 
 def ensure_databases(store: Store, registry: Registry, names: list[str], admin_password: str) -> None:
-    """Create and seed the databases that do not exist yet, then register new models in ir.model."""
+    """Create and seed the databases that do not exist yet, then register new models in ir.model
+    and add the sale and stock base data to databases created before the emulator had them."""
     for name in names:
         if name not in store.databases():
             store.create_database(name)
@@ -40,7 +42,9 @@ def ensure_databases(store: Store, registry: Registry, names: list[str], admin_p
             _seed(Env(registry, tx, SUPERUSER_ID), admin_password)
             tx.commit()
         tx = store.begin(name)
-        _sync_ir_model(Env(registry, tx, SUPERUSER_ID))
+        env = Env(registry, tx, SUPERUSER_ID)
+        _sync_ir_model(env)
+        ensure_commerce_data(env)
         tx.commit()
 
 

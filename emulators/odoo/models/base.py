@@ -166,6 +166,8 @@ COMPANY = ModelSpec(
         "parent_id": Many2one("res.company", "Parent Company", index=True),
         "child_ids": One2many("res.company", "parent_id", "Branches"),
         "active": Boolean("Active", default=True),
+        "account_sale_tax_id": Many2one("account.tax", "Default Sale Tax"),
+        "account_purchase_tax_id": Many2one("account.tax", "Default Purchase Tax"),
     },
     order="sequence, name",
     parent_name="parent_id",
