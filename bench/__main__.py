@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     options = BenchOptions(customers=args.customers)
     results: list[BenchResult] = []
-    failed = False
+    failed: list[str] = []
     for benchmark in BENCHMARKS:
         if args.only and benchmark.name not in args.only:
             continue
@@ -44,11 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = benchmark.run(options)
         except BenchError as exc:
             print(f"{benchmark.name}: {exc}", file=sys.stderr, flush=True)
-            failed = True
+            failed.append(benchmark.name)
             continue
         results.append(result)
         print(markdown_table(result) + "\n", flush=True)
-    write_results(RESULTS_PATH, results, options.as_dict())
+    write_results(RESULTS_PATH, results, options.as_dict(), failed)
     print(f"figures written to {RESULTS_PATH}", file=sys.stderr)
     return 1 if failed else 0
 

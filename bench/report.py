@@ -83,7 +83,10 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def results_document(results: Sequence[BenchResult], options: Mapping[str, Any]) -> dict[str, Any]:
+def results_document(
+    results: Sequence[BenchResult], options: Mapping[str, Any], failed: Sequence[str]
+) -> dict[str, Any]:
+    """The figures with what produced them; `failed` names benchmarks that could not measure."""
     return {
         "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine_info(),
@@ -96,6 +99,7 @@ def results_document(results: Sequence[BenchResult], options: Mapping[str, Any])
             }
             for result in results
         },
+        "failed": list(failed),
     }
 
 
@@ -104,5 +108,7 @@ def _rounded(value: Number | None) -> Number | None:
     return round(value, 3) if isinstance(value, float) else value
 
 
-def write_results(path: Path, results: Sequence[BenchResult], options: Mapping[str, Any]) -> None:
-    path.write_text(json.dumps(results_document(results, options), indent=2) + "\n")
+def write_results(
+    path: Path, results: Sequence[BenchResult], options: Mapping[str, Any], failed: Sequence[str]
+) -> None:
+    path.write_text(json.dumps(results_document(results, options, failed), indent=2) + "\n")
