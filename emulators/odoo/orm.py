@@ -295,7 +295,7 @@ class RecordSet:
     def _check_row(self, record_id: int, row: Row, changed: set[str]) -> None:
         """The checks PostgreSQL makes on a row: NOT NULL, CHECK, UNIQUE (in that order)."""
         spec = self.spec
-        for name in changed:
+        for name in [name for name in spec.fields if name in changed]:  # PostgreSQL checks in column order
             field = spec.fields[name]
             if field.required and field.physical and row.get(name) is None:
                 raise errors.not_null_violation(spec.description, spec.name, field.string, name)

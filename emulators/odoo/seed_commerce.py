@@ -1,6 +1,7 @@
 """Base data of the sale and stock apps, as a fresh Odoo 18 database with sale_management, stock and
 the generic chart of accounts has it (ids as the recordings show: Units 1, kg 12, category "All" 1,
-the 15% sale tax 1). Seeded into new databases, and into older emulator databases that lack it."""
+the 15% sale tax 1, sales team "Sales" 1, warehouse WH 1 with WH/Stock 8). Seeded into new
+databases, and into older emulator databases that lack it."""
 
 from __future__ import annotations
 
@@ -62,6 +63,9 @@ def ensure_commerce_data(env: Env) -> None:
     xmlids = _ExternalIds()
     _seed_units(env, xmlids)
     _seed_product_data(env, xmlids)
+    _seed_stock(env, xmlids)
+    team = env["crm.team"].create([{"name": "Sales", "sequence": 10, "company_id": 1}])
+    xmlids.add("sales_team", "team_sales_department", "crm.team", team.id)
     env["ir.model.data"].create(xmlids.rows)
 
 
@@ -98,3 +102,54 @@ def _seed_product_data(env: Env, xmlids: _ExternalIds) -> None:
     )
     xmlids.add("account", "1_sale_tax_template", "account.tax", sale_tax.id)
     xmlids.add("account", "1_purchase_tax_template", "account.tax", purchase_tax.id)
+
+
+# stock.location in creation order (the stock app's data, then the warehouse, then the company's
+# virtual locations): (xml id or None, name, usage, parent index, active, company)
+LOCATIONS = (
+    ("stock_location_locations", "Physical Locations", "view", None, True, False),
+    ("stock_location_locations_partner", "Partners", "view", None, True, False),
+    ("stock_location_locations_virtual", "Virtual Locations", "view", None, True, False),
+    ("stock_location_suppliers", "Vendors", "supplier", 1, True, False),
+    ("stock_location_customers", "Customers", "customer", 1, True, False),
+    ("stock_location_inter_wh", "Inter-company transit", "transit", 2, False, False),
+    (None, "WH", "view", 0, True, True),
+    ("stock_location_stock", "Stock", "internal", 6, True, True),
+    ("stock_location_company", "Input", "internal", 6, False, True),
+    (None, "Quality Control", "internal", 6, False, True),
+    ("stock_location_output", "Output", "internal", 6, False, True),
+    ("location_pack_zone", "Packing Zone", "internal", 6, False, True),
+    (None, "Transit Location", "transit", 0, False, True),
+    (None, "Inventory adjustment", "inventory", 2, True, True),
+    (None, "Production", "production", 2, True, True),
+    (None, "Scrap", "inventory", 2, True, True),
+)
+
+
+def _seed_stock(env: Env, xmlids: _ExternalIds) -> None:
+    """The warehouse "WH" of the company, its locations (WH/Stock is 8, Partners/Customers 5,
+    inventory adjustment 14) and its receipt (1) and delivery (2) operation types."""
+    ids: list[int] = []
+    for xmlid, name, usage, parent, active, own in LOCATIONS:
+        location = env["stock.location"].create([{
+            "name": name, "usage": usage, "active": active,
+            "location_id": ids[parent] if parent is not None else False, "company_id": 1 if own else False,
+        }])
+        ids.append(location.id)
+        if xmlid:
+            xmlids.add("stock", xmlid, "stock.location", location.id)
+    company = env["res.company"].browse([1])
+    warehouse = env["stock.warehouse"].create([{
+        "name": company["name"], "code": "WH", "company_id": 1, "partner_id": company["partner_id"].id,
+        "view_location_id": ids[6], "lot_stock_id": ids[7],
+    }])
+    receipts, deliveries = env["stock.picking.type"].create([
+        {"name": "Receipts", "code": "incoming", "sequence_code": "IN", "warehouse_id": warehouse.id,
+         "default_location_src_id": ids[3], "default_location_dest_id": ids[7], "sequence": 1},
+        {"name": "Delivery Orders", "code": "outgoing", "sequence_code": "OUT", "warehouse_id": warehouse.id,
+         "default_location_src_id": ids[7], "default_location_dest_id": ids[4], "sequence": 5},
+    ])
+    warehouse.write({"in_type_id": receipts.id, "out_type_id": deliveries.id})
+    xmlids.add("stock", "warehouse0", "stock.warehouse", warehouse.id)
+    xmlids.add("stock", "picking_type_in", "stock.picking.type", receipts.id)
+    xmlids.add("stock", "picking_type_out", "stock.picking.type", deliveries.id)

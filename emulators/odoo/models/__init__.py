@@ -10,6 +10,8 @@ from emulators.odoo.models.base import COMPANY, CURRENCY, IR_MODEL, IR_MODEL_DAT
 from emulators.odoo.models.geo import COUNTRY, STATE
 from emulators.odoo.models.partner import PARTNER, PARTNER_CATEGORY
 from emulators.odoo.models.product import CATEGORY, PRODUCT, TAG, TEMPLATE
+from emulators.odoo.models.sale import LINE, ORDER, PRICELIST, TEAM
+from emulators.odoo.models.stock import LOCATION, MOVE, MOVE_LINE, PICKING, PICKING_TYPE, QUANT, WAREHOUSE
 from emulators.odoo.models.uom import UOM, UOM_CATEGORY
 
 # Order matters where a delete cascades: the ORM follows referencing models in this order
@@ -35,6 +37,17 @@ ALL_MODELS: tuple[ModelSpec, ...] = (
     ATTRIBUTE_VALUE,
     TEMPLATE_LINE,
     TEMPLATE_VALUE,
+    TEAM,
+    PRICELIST,
+    LOCATION,
+    WAREHOUSE,
+    PICKING_TYPE,
+    ORDER,
+    LINE,
+    PICKING,
+    MOVE,
+    MOVE_LINE,
+    QUANT,
 )
 
 

@@ -109,6 +109,12 @@ def check_object_reference(
     return [model, False]
 
 
+def next_sequence_number(env: Env, code: str) -> int:
+    """The next number of a standard ir.sequence: like the PostgreSQL sequence behind it, a number
+    is never handed out twice and is not given back when the transaction fails."""
+    return env.tx.next_id(f"ir.sequence:{code}")
+
+
 def _create_user_partner(env: Env, vals: dict[str, Any], creating: bool) -> dict[str, Any]:
     """res.users inherits res.partner: a user created without a partner gets one."""
     if creating and not vals.get("partner_id"):

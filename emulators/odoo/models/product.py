@@ -23,6 +23,7 @@ from emulators.odoo.fields import (
 )
 from emulators.odoo.model import Constraint, ModelSpec, Unique
 from emulators.odoo.models.partner import has_cycle
+from emulators.odoo.models.stock import incoming, on_hand, outgoing, reserved_quantity
 from emulators.odoo.models.variants import combination_name, create_variant_ids, unlink_products
 from emulators.odoo.orm import Env, RecordSet
 from emulators.odoo.search import order_ids
@@ -34,6 +35,50 @@ VARIANT_FIELDS = ("default_code", "barcode", "standard_price", "volume", "weight
 PRODUCT_TYPES = [("consu", "Goods"), ("service", "Service"), ("combo", "Combo")]
 TRACKING = [("serial", "By Unique Serial Number"), ("lot", "By Lots"), ("none", "By Quantity")]
 INVOICE_POLICIES = [("order", "Ordered quantities"), ("delivery", "Delivered quantities")]
+_STOCK_DEPENDS = ("stock_move_ids.product_qty", "stock_move_ids.state", "stock_move_ids.quantity")
+_IN_CONTEXT = (
+    "In a context with a single Stock Location, this includes goods {goods} this {location}, or any of its children.\n"
+    "In a context with a single Warehouse, this includes goods {goods_wh} the Stock Location of this Warehouse, "
+    "or any of its children.\n"
+)
+_INTERNAL = "Otherwise, this includes goods {goods} any Stock Location with 'internal' type."
+_QUANTITY_HELP = {
+    "qty_available": "Current quantity of products.\n"
+    + _IN_CONTEXT.format(goods="stored at", location="Location", goods_wh="stored in")
+    + "stored in the Stock Location of the Warehouse of this Shop, or any of its children.\n"
+    + _INTERNAL.format(goods="stored in"),
+    "virtual_available": "Forecast quantity (computed as Quantity On Hand - Outgoing + Incoming)\n"
+    + _IN_CONTEXT.format(goods="stored in", location="location", goods_wh="stored in")
+    + _INTERNAL.format(goods="stored in"),
+    "free_qty": "Forecast quantity (computed as Quantity On Hand - reserved quantity)\n"
+    + _IN_CONTEXT.format(goods="stored in", location="location", goods_wh="stored in")
+    + _INTERNAL.format(goods="stored in"),
+    "incoming_qty": "Quantity of planned incoming products.\n"
+    + _IN_CONTEXT.format(goods="arriving to", location="Location", goods_wh="arriving to")
+    + _INTERNAL.format(goods="arriving to"),
+    "outgoing_qty": "Quantity of planned outgoing products.\n"
+    + _IN_CONTEXT.format(goods="leaving", location="Location", goods_wh="leaving")
+    + _INTERNAL.format(goods="leaving"),
+}
+_QUANTITIES = {
+    "qty_available": ("Quantity On Hand", on_hand),
+    "virtual_available": ("Forecasted Quantity", lambda product: on_hand(product) + incoming(product) - outgoing(product)),
+    "free_qty": ("Free To Use Quantity ", lambda product: on_hand(product) - reserved_quantity(product)),
+    "incoming_qty": ("Incoming", incoming),
+    "outgoing_qty": ("Outgoing", outgoing),
+}
+
+
+def _quantity_fields(per_template: bool) -> dict[str, Float]:
+    """Stock quantities of a variant (a template shows the sum over its variants); searchable
+    through Odoo's search methods although not stored."""
+    return {
+        name: Float(string, digits=PRICE_DIGITS, searchable=True, depends=_STOCK_DEPENDS, help=_QUANTITY_HELP[name],
+                    compute=_template_quantity(name) if per_template else compute)
+        for name, (string, compute) in _QUANTITIES.items()
+    }
+
+
 _COST_HELP = (
     "Value of the product (automatically computed in AVCO).\n"
     "        Used to value the product when the purchase cost is not known (e.g. inventory adjustment).\n"
@@ -234,6 +279,7 @@ TEMPLATE = ModelSpec(
             help="Delivery lead time, in days. It's the number of days, promised to the customer, between the "
             "confirmation of the sales order and the delivery.",
         ),
+        **_quantity_fields(per_template=True),
     },
     order="is_favorite desc, name, id",
     rec_names_search=("name", "default_code"),
@@ -413,6 +459,9 @@ PRODUCT = ModelSpec(
         "sale_delay": _inherited(
             "sale_delay", Integer, "Customer Lead Time", aggregator="sum", help=TEMPLATE.fields["sale_delay"].help
         ),
+        **_quantity_fields(per_template=False),
+        "stock_quant_ids": One2many("stock.quant", "product_id", "Stock Quant"),
+        "stock_move_ids": One2many("stock.move", "product_id", "Stock Move"),
     },
     order="is_favorite desc, default_code, name, id",
     rec_names_search=("name", "default_code", "barcode"),
