@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from emulators.harness import start_emulator
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO_DIR = REPO / ".demo"
+DEMO_DIR = Path(os.environ.get("DEMO_DIR") or REPO / ".demo")
 SHOPIFY_PORT = int(os.environ.get("DEMO_SHOPIFY_PORT", "8780"))
 ODOO_PORT = int(os.environ.get("DEMO_ODOO_PORT", "8769"))
 DEMO_CUSTOMERS = os.environ.get("DEMO_CUSTOMERS", "500")
@@ -58,7 +59,13 @@ def start_emulators():
     return shopify, odoo
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # Turn `kill` into an orderly exit so the `finally` below stops both emulators.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     parser = argparse.ArgumentParser(prog="python -m scripts.demo")
     parser.add_argument("command", choices=["run", "ui"])
     args = parser.parse_args(argv)
