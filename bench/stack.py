@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetKey, DagsterInstance
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from dagster import DagsterInstance
 
 from emulators.harness import RunningEmulator, start_emulator
-from shopify_assets.cli import FULL_IMPORTS, FullImport, materialization_metadata
+from shopify_assets.cli import FULL_IMPORTS, FullImport, execute_full_import, materialization_metadata
 from shopify_assets.definitions import build_definitions
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,8 +32,6 @@ ODOO_DATABASE = "odoo"
 ODOO_LOGIN = "admin"
 ODOO_PASSWORD = "admin"
 HEALTH_PATH = "/_emulator/health"
-# Dagster's per-event console lines would drown the figures; warnings and errors still show.
-QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def full_import(resource: str) -> FullImport:
@@ -70,22 +67,11 @@ class Stack:
         """Materialize `assets` of `spec`'s job over all partitions in one run; outcomes by asset."""
         with process_environ(self.environ):
             defs = build_definitions(self.environ)
-            job = defs.resolve_job_def(spec.job_name)
-            partitions = job.partitions_def
-            assert partitions is not None, f"{spec.job_name} is not partitioned"
             with DagsterInstance.get() as instance:
                 started = time.perf_counter()
-                result = job.execute_in_process(
-                    instance=instance,
-                    asset_selection=[AssetKey(asset) for asset in assets],
-                    tags={
-                        ASSET_PARTITION_RANGE_START_TAG: partitions.get_first_partition_key(),
-                        ASSET_PARTITION_RANGE_END_TAG: partitions.get_last_partition_key(),
-                        "shopify_sync/mode": f"import_all_{spec.resource}",
-                        "shopify_sync/benchmark": "true",
-                    },
-                    run_config=QUIET_RUN_CONFIG,
-                    raise_on_error=False,
+                result = execute_full_import(
+                    defs, instance, spec, assets=assets, extra_tags={"shopify_sync/benchmark": "true"},
+                    log_level="WARNING",  # per-event console lines would drown the figures
                 )
                 run_seconds = time.perf_counter() - started
                 if not result.success:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dagster import DagsterInstance, Definitions, ExecuteInProcessResult
+from dagster import AssetKey, DagsterInstance, Definitions, ExecuteInProcessResult
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 
@@ -42,21 +42,34 @@ def count_line(spec: FullImport, metadata: dict[str, Any]) -> str:
     )
 
 
-def execute_full_import(defs: Definitions, instance: DagsterInstance, spec: FullImport) -> ExecuteInProcessResult:
-    """One run of the resource's job over all of its partitions, as a single-run backfill does."""
+def execute_full_import(
+    defs: Definitions,
+    instance: DagsterInstance,
+    spec: FullImport,
+    *,
+    assets: Sequence[str] | None = None,
+    extra_tags: Mapping[str, str] | None = None,
+    log_level: str = "INFO",
+) -> ExecuteInProcessResult:
+    """One run of the resource's job over all of its partitions, as a single-run backfill does.
+
+    `assets` narrows the run to some of the job's assets (e.g. only the Shopify extraction).
+    """
     job = defs.resolve_job_def(spec.job_name)
     partitions_def = job.partitions_def
     assert partitions_def is not None, f"{spec.job_name} is not partitioned"
     return job.execute_in_process(
         instance=instance,
+        asset_selection=[AssetKey(asset) for asset in assets] if assets else None,
         tags={
+            **(extra_tags or {}),
             ASSET_PARTITION_RANGE_START_TAG: partitions_def.get_first_partition_key(),
             ASSET_PARTITION_RANGE_END_TAG: partitions_def.get_last_partition_key(),
             "shopify_sync/mode": f"import_all_{spec.resource}",
             "shopify_sync/full_import": spec.resource,
         },
         # Headless: the run's own progress lines, not Dagster's per-event debug stream.
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         raise_on_error=False,
     )
 
