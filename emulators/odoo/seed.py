@@ -2,12 +2,11 @@
 clients can tell: company "My Company" (partner 1, USD, United States), OdooBot (user 1, partner 2,
 archived), the administrator (user 2, partner 3), archived template users and partners up to id 6,
 currencies with USD first, countries ordered by ISO code like Odoo's data file (so United States is
-233, France 75, Germany 57), states with Australia's then the United States' first (so California
-is 13), and the external ids of these records."""
+233, France 75, Germany 57), the states of the countries Odoo gives states, with its codes (see
+states.py; California is 13), and the external ids of these records."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import phonenumbers
@@ -16,6 +15,7 @@ import pycountry
 from emulators.odoo.model import Registry
 from emulators.odoo.orm import Env
 from emulators.odoo.seed_commerce import ensure_commerce_data
+from emulators.odoo.states import odoo_states
 from emulators.odoo.store import Store
 
 SUPERUSER_ID = 1
@@ -28,8 +28,6 @@ _CURRENCY_DISPLAY = {
     "SEK": ("kr", "after"), "NOK": ("kr", "after"), "DKK": ("kr", "after"), "PLN": ("zł", "after"),
 }  # fmt: skip
 _ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG", "RWF", "KMF", "XPF"}
-_FIRST_STATE_COUNTRIES = ("AU", "US")  # Odoo's state data starts with these two countries
-_US_OUTLYING = {"AS", "GU", "MP", "PR", "UM", "VI"}
 
 
 def ensure_databases(store: Store, registry: Registry, names: list[str], admin_password: str) -> None:
@@ -67,7 +65,7 @@ def _seed(env: Env, admin_password: str) -> None:
     by_code = {country.alpha_2: cid for country, cid in zip(countries, country_ids)}
     xmlids += [(country.alpha_2.lower(), "res.country", cid) for country, cid in zip(countries, country_ids)]
 
-    states = list(_states())
+    states = list(odoo_states())
     state_ids = env["res.country.state"].create(
         [{"country_id": by_code[cc], "name": name, "code": code} for cc, code, name in states]
     ).ids
@@ -128,18 +126,3 @@ def _country_vals(country: Any) -> dict[str, Any]:
         "code": country.alpha_2,
         "phone_code": phonenumbers.country_code_for_region(country.alpha_2),
     }
-
-
-def _states() -> Iterator[tuple[str, str, str]]:
-    """(country code, state code, name) in seeding order: Australia's and the United States'
-    first (by name, US territories after the states), then other countries' by ISO code."""
-    others = sorted(c.alpha_2 for c in pycountry.countries if c.alpha_2 not in _FIRST_STATE_COUNTRIES)
-    for country_code in (*_FIRST_STATE_COUNTRIES, *others):
-        subdivisions = [s for s in pycountry.subdivisions.get(country_code=country_code) or () if s.parent_code is None]
-        rows = [(s.code.split("-", 1)[1], s.name) for s in subdivisions]
-        if country_code in _FIRST_STATE_COUNTRIES:
-            rows.sort(key=lambda row: (row[0] in _US_OUTLYING, row[1]))
-        else:
-            rows.sort()
-        for code, name in rows:
-            yield country_code, code, name
