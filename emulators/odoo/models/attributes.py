@@ -122,7 +122,8 @@ def update_template_values(lines: RecordSet) -> None:
         remove_template_values(removed)
     if to_create:
         template_values.create(to_create)
-    templates = env["product.template"].browse(list(dict.fromkeys(line["product_tmpl_id"].id for line in lines.exists())))
+    template_ids = dict.fromkeys(line["product_tmpl_id"].id for line in lines.exists())
+    templates = env["product.template"].browse(list(template_ids))
     create_variant_ids(templates)
 
 

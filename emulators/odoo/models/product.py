@@ -62,7 +62,9 @@ _QUANTITY_HELP = {
 }
 _QUANTITIES = {
     "qty_available": ("Quantity On Hand", on_hand),
-    "virtual_available": ("Forecasted Quantity", lambda product: on_hand(product) + incoming(product) - outgoing(product)),
+    "virtual_available": (
+        "Forecasted Quantity", lambda product: on_hand(product) + incoming(product) - outgoing(product)
+    ),
     "free_qty": ("Free To Use Quantity ", lambda product: on_hand(product) - reserved_quantity(product)),
     "incoming_qty": ("Incoming", incoming),
     "outgoing_qty": ("Outgoing", outgoing),
@@ -188,10 +190,10 @@ def sync_templates(templates: RecordSet) -> None:
     for template in templates.exists():
         variants = active_variants(template)
         values = {
-            name: variants.raw(variants.id, name) if len(variants) == 1 else fields[name].empty()
+            # an empty value in its stored form: None for a reference, 0.0 for a weight
+            name: variants.raw(variants.id, name) if len(variants) == 1 else fields[name].to_cache(False)
             for name in VARIANT_FIELDS
         }
-        values = {name: (0.0 if value is None and fields[name].type == "float" else value) for name, value in values.items()}
         template._put(values, stamp=False)
 
 
@@ -336,7 +338,9 @@ def _create_template_first(env: Env, vals: dict[str, Any], creating: bool) -> di
     (made without variants, since this product is the variant)."""
     if creating and not vals.get("product_tmpl_id"):
         template_fields = env["product.template"].spec.fields
-        own = {name for name, field in PRODUCT.fields.items() if not (field.related or "").startswith("product_tmpl_id.")}
+        own = {
+            name for name, field in PRODUCT.fields.items() if not (field.related or "").startswith("product_tmpl_id.")
+        }
         template_vals = {name: vals.pop(name) for name in list(vals) if name not in own and name in template_fields}
         for name in VARIANT_FIELDS:
             if name in vals:
@@ -447,7 +451,7 @@ PRODUCT = ModelSpec(
             help="Default taxes used when selling the product",
         ),
         "is_storable": _inherited(
-            "is_storable", Boolean, "Track Inventory", help="A storable product is a product for which you manage stock."
+            "is_storable", Boolean, "Track Inventory", help=TEMPLATE.fields["is_storable"].help
         ),
         "tracking": _inherited(
             "tracking", Selection, "Tracking", selection=TRACKING, required=True, help=TEMPLATE.fields["tracking"].help

@@ -131,7 +131,8 @@ def _prepare_order(env: Env, vals: dict[str, Any], creating: bool) -> dict[str, 
         vals.setdefault("user_id", env.uid)
     company_id = vals.get("company_id") or 1
     vals.setdefault("team_id", env["crm.team"].search([], limit=1).id or False)
-    vals.setdefault("warehouse_id", env["stock.warehouse"].search([("company_id", "=", company_id)], limit=1).id or False)
+    warehouse = env["stock.warehouse"].search([("company_id", "=", company_id)], limit=1)
+    vals.setdefault("warehouse_id", warehouse.id or False)
     if "currency_id" not in vals:
         pricelist = env["product.pricelist"].browse([vals["pricelist_id"]]) if vals.get("pricelist_id") else None
         company = env["res.company"].browse([company_id])

@@ -18,7 +18,9 @@ def create_variant_ids(templates: RecordSet) -> None:
     to_create: list[dict[str, object]] = []
     to_remove: list[int] = []
     for template in templates.exists():
-        lines = [line for line in template["attribute_line_ids"] if line["attribute_id"]["create_variant"] != "no_variant"]
+        lines = [
+            line for line in template["attribute_line_ids"] if line["attribute_id"]["create_variant"] != "no_variant"
+        ]
         value_sets = [_active_values(line).ids for line in lines]
         variants = products.search([("product_tmpl_id", "=", template.id)])
         _add_single_values(variants, lines, value_sets)

@@ -87,7 +87,8 @@ def test_variants_follow_the_attribute_lines(env: Any) -> None:
     prices = {v["display_name"]: v["lst_price"] for v in variants_of(env, template, "lst_price")}
     assert prices["Jacket (Red, Loose)"] == 87.5 and prices["Jacket (Red, Slim)"] == 80.0
 
-    [line] = env["product.template.attribute.line"].search([("product_tmpl_id", "=", template), ("attribute_id", "=", color)])
+    lines = env["product.template.attribute.line"]
+    [line] = lines.search([("product_tmpl_id", "=", template), ("attribute_id", "=", color)])
     green = env["product.attribute.value"].create({"name": "Green", "attribute_id": color})
     env["product.template.attribute.line"].write([line], {"value_ids": [(4, green)]})
     assert env["product.template"].read([template], ["product_variant_count"])[0]["product_variant_count"] == 6
@@ -101,7 +102,8 @@ def test_variants_follow_the_attribute_lines(env: Any) -> None:
 def test_a_variant_still_on_an_order_is_archived_when_its_value_goes(env: Any) -> None:
     attribute, (mug, cup) = make_attribute(env, "Vessel", ["Mug", "Cup"])
     template = env["product.template"].create({
-        "name": "Coffee", "attribute_line_ids": [(0, 0, {"attribute_id": attribute, "value_ids": [(6, 0, [mug, cup])]})],
+        "name": "Coffee",
+        "attribute_line_ids": [(0, 0, {"attribute_id": attribute, "value_ids": [(6, 0, [mug, cup])]})],
     })
     cup_variant = env["product.product"].search(
         [("product_tmpl_id", "=", template), ("product_template_attribute_value_ids.name", "=", "Cup")]
@@ -132,7 +134,8 @@ def test_a_product_created_directly_gets_its_template_and_unique_barcode(env: An
     with pytest.raises(RPCError) as raised:
         products.create({"name": "Other sticker", "barcode": "4006381333931"})
     assert error_of(raised)[0] == "odoo.exceptions.ValidationError"
-    assert 'Barcode "4006381333931" already assigned to product(s): [STK-1] Sticker and Other sticker' in error_of(raised)[1]
+    expected = 'Barcode "4006381333931" already assigned to product(s): [STK-1] Sticker and Other sticker'
+    assert expected in error_of(raised)[1]
 
     products.unlink([product])  # its last variant gone, the template goes too
     assert env["product.template"].search([("id", "=", template)], context={"active_test": False}) == []
@@ -169,7 +172,8 @@ def test_cancelling_a_confirmed_order_needs_the_wizard_or_the_flag(env: Any) -> 
     set_on_hand(env, product, 2)
     customer = env["res.partner"].create({"name": "Cancel Tester"})
     orders = env["sale.order"]
-    order = orders.create({"partner_id": customer, "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 2})]})
+    line = {"product_id": product, "product_uom_qty": 2}
+    order = orders.create({"partner_id": customer, "order_line": [(0, 0, line)]})
     orders.action_confirm([order])
 
     action = orders.action_cancel([order])
@@ -208,7 +212,9 @@ def test_inventory_counts_become_on_hand_quantities_through_moves(env: Any) -> N
     ]
     with pytest.raises(RPCError) as raised:
         quants.write([first], {"location_id": WH_STOCK, "product_id": product}, context=INVENTORY_MODE)
-    assert error_of(raised) == ("odoo.exceptions.UserError", "Quant's editing is restricted, you can't do this operation.")
+    assert error_of(raised) == (
+        "odoo.exceptions.UserError", "Quant's editing is restricted, you can't do this operation."
+    )
 
 
 def test_services_have_no_stock(env: Any) -> None:
@@ -217,4 +223,6 @@ def test_services_have_no_stock(env: Any) -> None:
     with pytest.raises(RPCError) as raised:
         env["stock.quant"].create({"product_id": service, "location_id": WH_STOCK, "inventory_quantity": 1},
                                   context=INVENTORY_MODE)
-    assert error_of(raised) == ("odoo.exceptions.ValidationError", "Quants cannot be created for consumables or services.")
+    assert error_of(raised) == (
+        "odoo.exceptions.ValidationError", "Quants cannot be created for consumables or services."
+    )
