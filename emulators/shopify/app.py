@@ -10,6 +10,13 @@ they stand for what a merchant does in the admin and what a test harness needs):
     GET    /_emulator/customers/{id}         the record (numeric id)
     PATCH  /_emulator/customers/{id}         edit given fields, updatedAt := now -> the record
     DELETE /_emulator/customers/{id}         -> {"deletedCustomerId": gid}
+    POST   /_emulator/products               ProductSetInput JSON (+ createdAt, updatedAt) -> the product
+    GET | PATCH | DELETE /_emulator/products/{id}
+    POST   /_emulator/products/{id}/variants a variant (optionValues, price, sku...) -> the variant
+    PATCH | DELETE /_emulator/variants/{id}
+    PATCH  /_emulator/media/{id}             {"status": "READY|FAILED|PROCESSING|UPLOADED"}
+    POST   /_emulator/locations              a location (name, address1, city, countryCode...)
+    PUT    /_emulator/inventory-levels       {inventoryItemId, locationId, quantities: {available: n...}}
     GET    /_emulator/stats                  request, throttle, fault and cost counters
     PUT    /_emulator/config                 {"fail_rate": R, "plan": "standard|plus|unlimited"}
 Unknown ids answer 404 and bad input 422, with JSON bodies.
@@ -22,6 +29,7 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -33,6 +41,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from emulators.shopify.auth import Credentials, GrantError
+from emulators.shopify.catalog_control import CatalogControl
+from emulators.shopify.context import gid
 from emulators.shopify.control import CustomerControl, InputError, customer_json
 from emulators.shopify.executor import AdminGraphQL, throttled_body
 from emulators.shopify.faults import Fault, FaultInjector, canned_response
@@ -51,6 +61,7 @@ class Emulator:
     credentials: Credentials
     faults: FaultInjector
     control: CustomerControl
+    catalog: CatalogControl
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -66,6 +77,70 @@ async def _body(request: Request) -> Any:
         return json.loads(raw or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
+
+
+Endpoint = Callable[[Request], Any]
+
+
+def control_endpoint(resource: str, call: Callable[..., Any], with_body: bool, status: int = 200) -> Endpoint:
+    """A control route: `call(id?, body?)` in a worker thread; None is 404, InputError 422."""
+
+    async def endpoint(request: Request) -> Response:
+        record_id = request.path_params.get("id")
+        arguments: list[Any] = [] if record_id is None else [record_id]
+        if with_body:
+            arguments.append(await _body(request))
+        try:
+            result = await run_in_threadpool(call, *arguments)
+        except InputError as error:
+            return _json(422, {"errors": error.errors})
+        if result is None:
+            return _not_found(gid(resource, record_id or 0), resource)
+        return _json(status, result)
+
+    return endpoint
+
+
+def catalog_routes(catalog: CatalogControl) -> list[Route]:
+    def deleted(resource: str, delete: Callable[[int], bool]) -> Callable[[int], dict[str, str] | None]:
+        return lambda record_id: {f"deleted{resource}Id": gid(resource, record_id)} if delete(record_id) else None
+
+    return [
+        Route("/_emulator/products", control_endpoint("Product", catalog.create, True, 201), methods=["POST"]),
+        Route("/_emulator/products/{id:int}", control_endpoint("Product", catalog.get, False), methods=["GET"]),
+        Route("/_emulator/products/{id:int}", control_endpoint("Product", catalog.update, True), methods=["PATCH"]),
+        Route(
+            "/_emulator/products/{id:int}",
+            control_endpoint("Product", deleted("Product", catalog.delete), False),
+            methods=["DELETE"],
+        ),
+        Route(
+            "/_emulator/products/{id:int}/variants",
+            control_endpoint("Product", catalog.add_variant, True, 201),
+            methods=["POST"],
+        ),
+        Route(
+            "/_emulator/variants/{id:int}",
+            control_endpoint("ProductVariant", catalog.update_variant, True),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/_emulator/variants/{id:int}",
+            control_endpoint("ProductVariant", deleted("ProductVariant", catalog.delete_variant), False),
+            methods=["DELETE"],
+        ),
+        Route(
+            "/_emulator/media/{id:int}",
+            control_endpoint("MediaImage", catalog.set_media_status, True),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/_emulator/locations", control_endpoint("Location", catalog.create_location, True, 201), methods=["POST"]
+        ),
+        Route(
+            "/_emulator/inventory-levels", control_endpoint("InventoryLevel", catalog.set_level, True), methods=["PUT"]
+        ),
+    ]
 
 
 def build_app(emulator: Emulator) -> Starlette:
@@ -131,10 +206,10 @@ def build_app(emulator: Emulator) -> Starlette:
 
     async def customer(request: Request) -> Response:
         customer_id: int = request.path_params["id"]
-        gid = f"gid://shopify/Customer/{customer_id}"
+        customer_gid = gid("Customer", customer_id)
         if request.method == "DELETE":
             deleted = await run_in_threadpool(emulator.control.customers.delete, customer_id)
-            return _json(200, {"deletedCustomerId": gid}) if deleted else _not_found(gid)
+            return _json(200, {"deletedCustomerId": customer_gid}) if deleted else _not_found(customer_gid, "Customer")
         if request.method == "PATCH":
             try:
                 found = await run_in_threadpool(emulator.control.update, customer_id, await _body(request))
@@ -142,7 +217,7 @@ def build_app(emulator: Emulator) -> Starlette:
                 return _json(422, {"errors": error.errors})
         else:
             found = await run_in_threadpool(emulator.control.customers.get, customer_id)
-        return _json(200, customer_json(found)) if found else _not_found(gid)
+        return _json(200, customer_json(found)) if found else _not_found(customer_gid, "Customer")
 
     async def stats_view(_request: Request) -> Response:
         counts = stats.snapshot()
@@ -182,12 +257,13 @@ def build_app(emulator: Emulator) -> Starlette:
             Route("/_emulator/customers/{id:int}", customer, methods=["GET", "PATCH", "DELETE"]),
             Route("/_emulator/stats", stats_view, methods=["GET"]),
             Route("/_emulator/config", config, methods=["PUT"]),
+            *catalog_routes(emulator.catalog),
         ]
     )
 
 
-def _not_found(gid: str) -> Response:
-    return _json(404, {"errors": [{"field": ["id"], "message": f"Customer {gid} does not exist"}]})
+def _not_found(record: str, resource: str) -> Response:
+    return _json(404, {"errors": [{"field": ["id"], "message": f"{resource} {record} does not exist"}]})
 
 
 def _config_errors(body: Any) -> list[dict[str, Any]]:

@@ -16,14 +16,17 @@ from pathlib import Path
 
 import uvicorn
 
+from emulators.shopify import customers, inventory, products
 from emulators.shopify.app import Emulator, build_app
 from emulators.shopify.auth import Credentials
+from emulators.shopify.catalog_control import CatalogControl
+from emulators.shopify.catalog_generator import generate_catalog, store_catalog
+from emulators.shopify.context import ShopData, ShopSettings
 from emulators.shopify.control import CustomerControl
-from emulators.shopify.customers import DDL, CustomerTable
 from emulators.shopify.executor import AdminGraphQL, Stats
 from emulators.shopify.faults import FaultInjector
 from emulators.shopify.generator import ANCHOR, generate_customers
-from emulators.shopify.nodes import ShopSettings
+from emulators.shopify.jobs import JobQueue
 from emulators.shopify.schema import executable_schema
 from emulators.shopify.store import Store
 from emulators.shopify.throttle import PLANS, Buckets
@@ -51,6 +54,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--db", type=Path, required=True, help="SQLite file holding the shop's data")
     p.add_argument("--customers", type=_non_negative, default=0, help="generate N customers into an empty db")
+    p.add_argument(
+        "--products",
+        type=_non_negative,
+        default=0,
+        help="generate N products, 2-3 locations and stock into an empty db",
+    )
     p.add_argument("--seed", type=int, default=1, help="seed of the generated data and of fault draws")
     p.add_argument("--plan", choices=sorted(PLANS), default="standard", help="rate-limit plan")
     p.add_argument("--fail-rate", type=_rate, default=0.0, help="share of GraphQL requests given a fault")
@@ -61,6 +70,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--client-secret", default="emulator-client-secret")
     p.add_argument("--token-ttl", type=_non_negative, default=86399, help="lifetime of granted tokens, seconds")
     p.add_argument("--shop-name", default="Emulated Shop")
+    p.add_argument(
+        "--job-seconds", type=float, default=1.0, help="how long background work (async productSet, media) takes"
+    )
     return p
 
 
@@ -75,20 +87,33 @@ def shop_settings(name: str, seed: int) -> ShopSettings:
     )
 
 
+def open_shop(path: Path, job_seconds: float) -> ShopData:
+    store = Store(path, (*customers.DDL, *inventory.DDL, *products.DDL))
+    return ShopData(
+        customers=customers.CustomerTable(store),
+        products=products.ProductTable(store),
+        inventory=inventory.InventoryTable(store),
+        jobs=JobQueue(job_seconds),
+    )
+
+
 def build_emulator(args: argparse.Namespace) -> Emulator:
-    store = Store(args.db, DDL)
-    customers = CustomerTable(store)
-    if args.customers and customers.count() == 0:
+    data = open_shop(args.db, args.job_seconds)
+    if args.customers and data.customers.count() == 0:
         started = time.monotonic()
-        customers.save(generate_customers(args.customers, args.seed))
+        data.customers.save(generate_customers(args.customers, args.seed))
         logger.info("generated %d customers (seed %d) in %.1fs", args.customers, args.seed, time.monotonic() - started)
+    if args.products and data.products.count() == 0:
+        started = time.monotonic()
+        store_catalog(data.products, data.inventory, generate_catalog(args.products, args.seed))
+        logger.info("generated %d products (seed %d) in %.1fs", args.products, args.seed, time.monotonic() - started)
     stats = Stats()
     graphql = AdminGraphQL(
-        executable_schema(), customers, shop_settings(args.shop_name, args.seed), Buckets(PLANS[args.plan]), stats
+        executable_schema(), data, shop_settings(args.shop_name, args.seed), Buckets(PLANS[args.plan]), stats
     )
     credentials = Credentials(args.access_token, args.client_id, args.client_secret, args.token_ttl)
     faults = FaultInjector(args.fail_rate, args.seed, args.hang_seconds, args.slow_seconds)
-    return Emulator(graphql, credentials, faults, CustomerControl(customers))
+    return Emulator(graphql, credentials, faults, CustomerControl(data.customers), CatalogControl(data, graphql.schema))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -39,6 +39,29 @@ class SortKey:
     from_cursor: Callable[[Any], Any] = lambda value: value
 
 
+def id_sort_key(column: str = "id") -> SortKey:
+    """ID: the id, shown in cursors as a string, as Shopify's are."""
+    return SortKey("ID", column, str, int)
+
+
+def time_sort_key(name: str, column: str) -> SortKey:
+    """A timestamp kept in epoch seconds, shown in cursors as epoch milliseconds."""
+    return SortKey(name, column, lambda seconds: seconds * 1000, lambda millis: int(millis) // 1000)
+
+
+def text_sort_key(name: str, expression: str) -> SortKey:
+    return SortKey(name, expression, str, str)
+
+
+def number_sort_key(name: str, expression: str) -> SortKey:
+    return SortKey(name, expression, lambda value: value, lambda value: value)
+
+
+# Relevance to no query at all is a tie everywhere, broken by id; Shopify's cursors say 1.0.
+# (`0 * id`, not `0`: SQLite reads a bare integer in ORDER BY as a column number.)
+RELEVANCE = SortKey("RELEVANCE", "0 * id", lambda _value: 1.0, lambda _value: 0)
+
+
 @dataclass(frozen=True)
 class PageRequest:
     size: int
@@ -86,7 +109,13 @@ def page_request(field_name: str, args: Mapping[str, Any], sort_keys: Mapping[st
             f"Argument '{argument}' on Field '{field_name}' has an invalid value ({size}). "
             f"Expected a page size from 0 to {MAX_PAGE_SIZE}."
         )
-    sort_key = sort_keys[args.get("sortKey") or "ID"]
+    sort_name = args.get("sortKey") or "ID"
+    sort_key = sort_keys.get(sort_name)
+    if sort_key is None:
+        raise GraphQLError(
+            f"The emulator does not implement sort key {sort_name} on '{field_name}'",
+            extensions={"code": "NOT_IMPLEMENTED"},
+        )
     return PageRequest(
         size=size,
         backward=last is not None,
@@ -97,9 +126,7 @@ def page_request(field_name: str, args: Mapping[str, Any], sort_keys: Mapping[st
     )
 
 
-def fetch_page(
-    store: Store, table: str, where: SqlClause, request: PageRequest, columns: str = "*"
-) -> Page[Any]:
+def fetch_page(store: Store, table: str, where: SqlClause, request: PageRequest, columns: str = "*") -> Page[Any]:
     """One page of `table` rows matching `where`, in the request's order (keyset pagination)."""
     key = f"({request.sort_key.expression}, id)"
     descending = request.reverse

@@ -8,7 +8,9 @@ Requested (static) cost, from the operation's AST with its variables:
   `pageInfo` come with the connection's 2;
 - a plain list costs what one item costs (its length is unknown before execution);
 - a mutation field costs 10 whatever its payload selects (recorded customerCreate calls selecting
-  the customer, its default address and userErrors cost 10).
+  the customer, its default address and userErrors cost 10), except those with a fixed cost of
+  their own: `productSet` is 50 up to 2025-07 (shopify.dev changelog "dynamic complexity cost for
+  productSet mutation").
 
 Actual cost, from the data the operation returned, by the same rules except that a connection
 counts the nodes it returned, a field that resolved to null costs only its own 1 (or 2 for a
@@ -50,6 +52,7 @@ from graphql.execution.values import get_argument_values
 OBJECT_COST = 1
 CONNECTION_COST = 2
 MUTATION_COST = 10
+FIXED_MUTATION_COSTS = {"productSet": 50}
 FieldMap = dict[str, list[FieldNode]]
 
 
@@ -166,11 +169,15 @@ def requested_cost(
     context, operation, root, fields = _prepare(schema, document, operation_name, variables)
     breakdown: list[FieldCost] = []
     if operation.operation is OperationType.MUTATION:
-        breakdown = [FieldCost((key,), MUTATION_COST, 0) for key in fields]
-        total = MUTATION_COST * len(fields)
+        breakdown = [FieldCost((key,), _mutation_cost(nodes), 0) for key, nodes in fields.items()]
+        total = sum(line.defined_cost for line in breakdown)
     else:
         total = _selection_cost(context, root, fields, (), breakdown)
     return RequestedCost(total, tuple(breakdown))
+
+
+def _mutation_cost(nodes: Sequence[FieldNode]) -> int:
+    return FIXED_MUTATION_COSTS.get(nodes[0].name.value, MUTATION_COST)
 
 
 def _selection_cost(
@@ -230,7 +237,7 @@ def actual_cost(
     """What the returned `data` cost; `data` None (a null root) charges each root field its own cost."""
     context, operation, root, fields = _prepare(schema, document, operation_name, variables)
     if operation.operation is OperationType.MUTATION:
-        return MUTATION_COST * len(fields)
+        return sum(_mutation_cost(nodes) for nodes in fields.values())
     if data is None:
         data = {key: None for key in fields}
     return _selection_actual(context, root, fields, data)

@@ -19,7 +19,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from emulators.shopify.connection import Page, PageRequest, SortKey, fetch_page
+from emulators.shopify.connection import (
+    RELEVANCE,
+    Page,
+    PageRequest,
+    SortKey,
+    fetch_page,
+    id_sort_key,
+    text_sort_key,
+    time_sort_key,
+)
 from emulators.shopify.filters import (
     BooleanFilter,
     Filter,
@@ -77,19 +86,17 @@ DDL = (
 )
 
 SORT_KEYS: Mapping[str, SortKey] = {
-    "ID": SortKey("ID", "id", str, int),
-    "CREATED_AT": SortKey("CREATED_AT", "created_at", lambda s: s * 1000, lambda ms: int(ms) // 1000),
-    "UPDATED_AT": SortKey("UPDATED_AT", "updated_at", lambda s: s * 1000, lambda ms: int(ms) // 1000),
-    "NAME": SortKey("NAME", "name_sort", str, str),
+    "ID": id_sort_key(),
+    "CREATED_AT": time_sort_key("CREATED_AT", "created_at"),
+    "UPDATED_AT": time_sort_key("UPDATED_AT", "updated_at"),
+    "NAME": text_sort_key("NAME", "name_sort"),
     "LOCATION": SortKey(
         "LOCATION",
         "location_sort",
         lambda value: value.split(LOCATION_SEPARATOR) if value else [],
         lambda parts: LOCATION_SEPARATOR.join(str(part) for part in parts),
     ),
-    # Relevance to no query at all is a tie everywhere, broken by id; Shopify's cursors say 1.0.
-    # (`0 * id`, not `0`: SQLite reads a bare integer in ORDER BY as a column number.)
-    "RELEVANCE": SortKey("RELEVANCE", "0 * id", lambda _value: 1.0, lambda _value: 0),
+    "RELEVANCE": RELEVANCE,
 }
 
 FILTERS: Mapping[str, Filter] = {

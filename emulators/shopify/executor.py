@@ -33,8 +33,7 @@ from graphql.execution.values import get_variable_values
 from graphql.validation import specified_rules
 
 from emulators.shopify.cost import actual_cost, requested_cost
-from emulators.shopify.customers import CustomerTable
-from emulators.shopify.nodes import RequestContext, ShopSettings
+from emulators.shopify.context import RequestContext, ShopData, ShopSettings
 from emulators.shopify.throttle import Buckets
 
 logger = logging.getLogger(__name__)
@@ -169,14 +168,14 @@ class AdminGraphQL:
     def __init__(
         self,
         schema: GraphQLSchema,
-        customers: CustomerTable,
+        data: ShopData,
         shop: ShopSettings,
         buckets: Buckets,
         stats: Stats,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.schema = schema
-        self.customers = customers
+        self.data = data
         self.shop = shop
         self.buckets = buckets
         self.stats = stats
@@ -234,7 +233,7 @@ class AdminGraphQL:
             self.stats.add("throttled")
             return GraphQLResponse(200, throttled_body(requested_total, status.as_json()))
 
-        context = RequestContext(self.customers, self.shop, int(self.clock()))
+        context = RequestContext(self.data, self.shop, int(self.clock()))
         result = execute(
             self.schema,
             document,

@@ -26,10 +26,9 @@ from typing import Any, Protocol
 from emulators.shopify.search import And, Node, Not, Term, parsed_json, terms
 
 INVALID_FIELD_MESSAGE = "Invalid search field for this query."
-_TABLE_ROW = re.compile(r"^\|\s*([a-z_]+)\s*\|\s*([a-z]+)\s*\|", re.MULTILINE)
+_TABLE_ROW = re.compile(r"^\|\s*([a-z_0-9]+)\s*\|\s*([a-z]+)\s*\|", re.MULTILINE)
 _TIME = re.compile(
-    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)?)?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?$"
+    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)?)?)?" r"(Z|[+-]\d{2}:?\d{2})?$"
 )
 DAY = 86400
 
@@ -62,6 +61,22 @@ def filter_names(query_argument_description: str | None) -> frozenset[str]:
     """The filter names listed in a `query` argument's SDL table (the "default" row included)."""
     rows = _TABLE_ROW.findall(query_argument_description or "")
     return frozenset(name for name, kind in rows if (name, kind) != ("name", "type"))  # skip the header
+
+
+def filter_defaults(query_argument_description: str | None) -> dict[str, str]:
+    """The filters the SDL table gives a `default_value` (e.g. products' `status` ACTIVE).
+
+    Read as the table states it: a query that does not mention the filter is searched as if it
+    carried `name:default`.
+    """
+    defaults: dict[str, str] = {}
+    for line in (query_argument_description or "").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 5 and _TABLE_ROW.match(line) and cells[0] != "name":
+            default = cells[4].strip("`").strip()
+            if default:
+                defaults[cells[0]] = default
+    return defaults
 
 
 def _escape_like(value: str) -> str:
@@ -191,6 +206,34 @@ class TextFilter:
 
 
 @dataclass(frozen=True)
+class ListFilter:
+    """A comma-separated list of values, any of which matches a lowercased column (`status:ACTIVE,DRAFT`)."""
+
+    column: str
+    values: Mapping[str, str] | None = None  # what each accepted value is stored as; None: itself
+
+    def clause(self, term: Term, now: int) -> SqlClause:
+        wanted = [part.strip().lower() for part in term.value.split(",") if part.strip()]
+        if self.values is not None:
+            wanted = [self.values[value] for value in wanted if value in self.values]
+        if not wanted:
+            return SqlClause("0")
+        return SqlClause(f"{self.column} IN ({', '.join('?' * len(wanted))})", tuple(wanted))
+
+
+@dataclass(frozen=True)
+class RelatedFilter:
+    """A filter on related rows: `template` is an EXISTS subquery with `{}` where `inner`'s clause goes."""
+
+    template: str
+    inner: Filter
+
+    def clause(self, term: Term, now: int) -> SqlClause:
+        inner = self.inner.clause(term, now)
+        return SqlClause(self.template.format(inner.sql), inner.params)
+
+
+@dataclass(frozen=True)
 class TagFilter:
     """Tags stored as a lowercased, unit-separator-delimited string: \x1fvip\x1fwholesale\x1f."""
 
@@ -254,9 +297,7 @@ def _compile(node: Node, filters: Mapping[str, Filter], valid: frozenset[str], n
     return _join("AND" if isinstance(node, And) else "OR", parts)
 
 
-def compile_search(
-    node: Node | None, filters: Mapping[str, Filter], valid: frozenset[str], now: int
-) -> CompiledSearch:
+def compile_search(node: Node | None, filters: Mapping[str, Filter], valid: frozenset[str], now: int) -> CompiledSearch:
     """The WHERE clause of a parsed query (`1` when it has none) and Shopify's search warnings."""
     if node is None:
         return CompiledSearch(SqlClause("1"))
@@ -280,4 +321,3 @@ def _unique(warnings: list[dict[str, str]]) -> list[dict[str, str]]:
 def search_extension(path: list[str | int], query: str, node: Node, warnings: list[dict[str, str]]) -> dict[str, Any]:
     """One entry of `extensions.search`, present only for queries that drew warnings."""
     return {"path": path, "query": query, "parsed": parsed_json(node), "warnings": warnings}
-

@@ -8,75 +8,32 @@ as strings here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from graphql import GraphQLError, GraphQLResolveInfo
-
+from emulators.shopify import catalog_views, mutations
 from emulators.shopify.connection import (
     Page,
     PageRequest,
-    SortKey,
-    bad_request,
     connection_result,
+    id_sort_key,
     list_page,
     page_request,
 )
-from emulators.shopify.customers import FILTERS, SORT_KEYS, Address, Customer, CustomerTable, MarketingConsent
-from emulators.shopify.filters import (
-    SearchValueError,
-    SqlClause,
-    UnsupportedFilterError,
-    compile_search,
-    filter_names,
-    search_extension,
+from emulators.shopify.context import (
+    Loader,
+    RequestContext,
+    ShopSettings,
+    check_input_sizes,
+    invalid_id,
+    loader,
+    parse_gid,
+    request_context,
+    search_clause,
 )
-from emulators.shopify.search import parse_search
+from emulators.shopify.customers import FILTERS, SORT_KEYS, Address, Customer, MarketingConsent
 from emulators.shopify.timefmt import distance_in_words, iso
-
-MAX_INPUT_SIZE = 250
-COUNT_LIMIT = 10000
-
-
-@dataclass(frozen=True)
-class ShopSettings:
-    id: int
-    name: str
-    myshopify_domain: str
-    email: str
-    currency_code: str = "USD"
-    created_at: int = 0
-
-
-@dataclass
-class RequestContext:
-    """Per request: the data, the request time, and the search warnings gathered on the way."""
-
-    customers: CustomerTable
-    shop: ShopSettings
-    now: int
-    search_warnings: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _context(info: GraphQLResolveInfo) -> RequestContext:
-    return info.context  # type: ignore[no-any-return]
-
-
-def parse_gid(gid: str) -> tuple[str, int]:
-    """("Customer", 42) from gid://shopify/Customer/42 (query parameters ignored)."""
-    prefix = "gid://shopify/"
-    if not gid.startswith(prefix):
-        raise ValueError(gid)
-    resource, _, rest = gid[len(prefix) :].partition("/")
-    number = rest.split("?", 1)[0]
-    if not resource or not number.isdigit():
-        raise ValueError(gid)
-    return resource, int(number)
-
-
-def _invalid_id(gid: str) -> GraphQLError:
-    return GraphQLError(f"Invalid global id '{gid}'", extensions={"code": "argumentLiteralsIncompatible"})
-
+from graphql import GraphQLResolveInfo
 
 # --- views ----------------------------------------------------------------------------------------
 
@@ -107,10 +64,10 @@ class ShopNode:
 class MailingAddressNode:
     graphql_type = "MailingAddress"
 
-    def __init__(self, address: Address) -> None:
+    def __init__(self, address: Address, model_name: str = "CustomerAddress") -> None:
         self.address = address
-        # Customer addresses carry a model parameter in their GID, as Shopify's do.
-        self.id = f"gid://shopify/MailingAddress/{address.id}?model_name=CustomerAddress"
+        # Addresses carry their model in their GID, as Shopify's do (CustomerAddress, or Address on orders).
+        self.id = f"gid://shopify/MailingAddress/{address.id}?model_name={model_name}"
         self.firstName = address.first_name
         self.lastName = address.last_name
         self.company = address.company
@@ -162,17 +119,17 @@ class CustomerNode:
         self.defaultPhoneNumber = _phone_number(customer)
 
     def amountSpent(self, info: GraphQLResolveInfo) -> dict[str, str]:
-        return {"amount": self.customer.amount_spent, "currencyCode": _context(info).shop.currency_code}
+        return {"amount": self.customer.amount_spent, "currencyCode": request_context(info).shop.currency_code}
 
     def lifetimeDuration(self, info: GraphQLResolveInfo) -> str:
-        return distance_in_words(max(_context(info).now - self.customer.created_at, 0))
+        return distance_in_words(max(request_context(info).now - self.customer.created_at, 0))
 
     def addresses(self, info: GraphQLResolveInfo, first: int | None = None) -> list[MailingAddressNode]:
         nodes = [MailingAddressNode(address) for address in self.customer.addresses]
         return nodes if first is None else nodes[: max(first, 0)]
 
     def addressesV2(self, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        request = page_request("addressesV2", args, {"ID": SortKey("ID", "id", str, int)})
+        request = page_request("addressesV2", args, {"ID": id_sort_key()})
         page: Page[Address] = list_page(self.customer.addresses, lambda a: (a.id, a.id), request)
         return connection_result(page, MailingAddressNode)
 
@@ -202,36 +159,20 @@ def _phone_number(customer: Customer) -> dict[str, Any] | None:
 # --- root fields ----------------------------------------------------------------------------------
 
 
-def _search(info: GraphQLResolveInfo, query: str | None) -> SqlClause:
-    """The WHERE clause of a `query:` argument; warnings go to the response's extensions."""
-    context = _context(info)
-    argument = info.parent_type.fields[info.field_name].args["query"]
-    node = parse_search(query)
-    try:
-        compiled = compile_search(node, FILTERS, filter_names(argument.description), context.now)
-    except (SearchValueError, UnsupportedFilterError) as error:
-        raise bad_request(str(error)) from None
-    if compiled.warnings and node is not None and query is not None:
-        context.search_warnings.append(search_extension(info.path.as_list(), query, node, compiled.warnings))
-    return compiled.where
-
-
 def resolve_shop(_root: None, info: GraphQLResolveInfo) -> ShopNode:
-    return ShopNode(_context(info).shop)
+    return ShopNode(request_context(info).shop)
 
 
 def resolve_customers(_root: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
     request: PageRequest = page_request(info.field_name, args, SORT_KEYS)
-    where = _search(info, args.get("query"))
-    return connection_result(_context(info).customers.page(where, request), CustomerNode)
+    where = search_clause(info, args.get("query"), FILTERS)
+    return connection_result(request_context(info).data.customers.page(where, request), CustomerNode)
 
 
 def resolve_customers_count(_root: None, info: GraphQLResolveInfo, query: str | None = None) -> dict[str, Any]:
-    where = _search(info, query)
-    count = _context(info).customers.count(where, limit=COUNT_LIMIT + 1)
-    if count > COUNT_LIMIT:
-        return {"count": COUNT_LIMIT, "precision": "AT_LEAST"}
-    return {"count": count, "precision": "EXACT"}
+    where = search_clause(info, query, FILTERS)
+    count = request_context(info).data.customers.count(where, limit=catalog_views.COUNT_LIMIT + 1)
+    return catalog_views.limited_count(count, None)
 
 
 def resolve_customer(_root: None, info: GraphQLResolveInfo, id: str) -> CustomerNode | None:
@@ -244,21 +185,17 @@ def resolve_node(_root: None, info: GraphQLResolveInfo, id: str) -> object | Non
 
 
 def resolve_nodes(_root: None, info: GraphQLResolveInfo, ids: list[str]) -> list[object | None]:
-    if len(ids) > MAX_INPUT_SIZE:
-        raise GraphQLError(
-            f"The input array size of {len(ids)} is greater than the maximum allowed of {MAX_INPUT_SIZE}.",
-            path=[*info.path.as_list(), "ids"],
-            extensions={"code": "MAX_INPUT_SIZE_EXCEEDED"},
-        )
+    check_input_sizes(info, {"ids": ids})
     parsed = []
     for gid in ids:
         try:
             parsed.append(parse_gid(gid))
         except ValueError:
-            raise _invalid_id(gid) from None
-    customers = _context(info).customers.get_many([n for kind, n in parsed if kind == "Customer"])
+            raise invalid_id(gid) from None
+    context = request_context(info)
+    customers = context.data.customers.get_many([n for kind, n in parsed if kind == "Customer"])
     return [
-        CustomerNode(customers[n]) if kind == "Customer" and n in customers else _load_other(info, kind, n)
+        CustomerNode(customers[n]) if kind == "Customer" and n in customers else _load_other(context, kind, n)
         for kind, n in parsed
     ]
 
@@ -267,33 +204,41 @@ def _load_node(info: GraphQLResolveInfo, gid: str) -> object | None:
     try:
         kind, number = parse_gid(gid)
     except ValueError:
-        raise _invalid_id(gid) from None
-    if kind == "Customer":
-        customer = _context(info).customers.get(number)
-        return CustomerNode(customer) if customer else None
-    return _load_other(info, kind, number)
+        raise invalid_id(gid) from None
+    return _load_other(request_context(info), kind, number)
 
 
-def _load_other(info: GraphQLResolveInfo, kind: str, number: int) -> object | None:
-    context = _context(info)
-    if kind == "MailingAddress":
-        address = context.customers.address(number)
-        return MailingAddressNode(address) if address else None
-    if kind == "Shop" and number == context.shop.id:
-        return ShopNode(context.shop)
-    return None
+def _load_shop(context: RequestContext, number: int) -> ShopNode | None:
+    return ShopNode(context.shop) if number == context.shop.id else None
 
 
-ROOT_RESOLVERS = {
+LOADERS: Mapping[str, Loader] = {
+    "Customer": loader(lambda data, n: data.customers.get(n), CustomerNode),
+    "MailingAddress": loader(lambda data, n: data.customers.address(n), MailingAddressNode),
+    "Shop": _load_shop,
+    **catalog_views.LOADERS,
+    **mutations.LOADERS,
+}
+
+
+def _load_other(context: RequestContext, kind: str, number: int) -> object | None:
+    loader = LOADERS.get(kind)
+    return loader(context, number) if loader else None
+
+
+ROOT_RESOLVERS: Mapping[str, Callable[..., Any]] = {
     "shop": resolve_shop,
     "customers": resolve_customers,
     "customersCount": resolve_customers_count,
     "customer": resolve_customer,
     "node": resolve_node,
     "nodes": resolve_nodes,
+    **catalog_views.ROOT_RESOLVERS,
+    **mutations.QUERY_RESOLVERS,
 }
+MUTATION_RESOLVERS = mutations.MUTATION_RESOLVERS
 
 
 def resolve_abstract_type(value: Any, _info: GraphQLResolveInfo, _type: Any) -> str:
-    """The concrete type of a Node (or LegacyInteroperability) value: every view names its own."""
+    """The concrete type of an interface's value (Node, Media, ProductOperation...): every view names its own."""
     return str(value.graphql_type)

@@ -41,6 +41,7 @@ class Store:
                     f"{path} has emulator table layout {row['value']}, this emulator uses {LAYOUT_VERSION}; "
                     "delete the file to start over"
                 )
+            connection.execute("CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, last INTEGER NOT NULL)")
             for statement in ddl:
                 connection.execute(statement)
 
@@ -55,6 +56,28 @@ class Store:
                 self._connection.execute("ROLLBACK")
                 raise
             self._connection.execute("COMMIT")
+
+    @staticmethod
+    def allocate(connection: sqlite3.Connection, name: str, count: int, floor: int) -> list[int]:
+        """`count` fresh ids of the `name` sequence, above `floor` and every id it handed out or was told of."""
+        row = connection.execute("SELECT last FROM sequences WHERE name = ?", (name,)).fetchone()
+        last = max(row["last"] if row else 0, floor)
+        connection.execute(
+            "INSERT INTO sequences (name, last) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last = excluded.last",
+            (name, last + count),
+        )
+        return list(range(last + 1, last + count + 1))
+
+    @staticmethod
+    def claim(connection: sqlite3.Connection, name: str, ids: Sequence[int]) -> None:
+        """Record ids chosen elsewhere (the generator's), so `allocate` never hands them out again."""
+        if not ids:
+            return
+        connection.execute(
+            "INSERT INTO sequences (name, last) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET last = max(last, excluded.last)",
+            (name, max(ids)),
+        )
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:

@@ -37,7 +37,7 @@ SCHEMA = build_schema("""
     }
     type ProductPayload { product: Product userErrors: [UserError!]! }
     type UserError { message: String! }
-    type Mutation { productDelete(id: ID!): ProductPayload }
+    type Mutation { productDelete(id: ID!): ProductPayload productSet(title: String): ProductPayload }
     """)
 
 
@@ -111,6 +111,14 @@ def test_a_mutation_costs_ten_whatever_its_payload_selects() -> None:
         )
         == 20
     )
+
+
+def test_product_set_has_its_own_fixed_cost_of_fifty() -> None:
+    query = 'mutation { productSet(title: "x") { product { id } } productDelete(id: 1) { userErrors { message } } }'
+    assert requested(query) == 50 + 10
+    assert actual(query, {"productSet": {"product": None}, "productDelete": {"userErrors": []}}) == 50 + 10
+    lines = requested_cost(SCHEMA, parse(query), None, {}).fields
+    assert [(f.path, f.defined_cost) for f in lines] == [(("productSet",), 50), (("productDelete",), 10)]
 
 
 def test_the_debug_breakdown_adds_up() -> None:

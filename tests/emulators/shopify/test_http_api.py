@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.emulators.shopify.support import all_pages, data, errors
 from tests.fixtures.shopify import ShopifyEmulatorHandle, launch_shopify
 
 OPERATIONS = sorted((Path(__file__).resolve().parents[3] / "graphql" / "operations").glob("*.graphql"))
@@ -27,30 +28,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopifyEmulatorHa
     handle.stop()
 
 
-def data(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return body["data"]  # type: ignore[no-any-return]
-
-
-def errors(response: httpx.Response) -> list[dict[str, Any]]:
-    assert response.status_code == 200, response.text
-    return response.json()["errors"]  # type: ignore[no-any-return]
-
-
 def all_customers(shop: ShopifyEmulatorHandle, sort_key: str = "ID", reverse: bool = False) -> list[dict[str, Any]]:
-    query = f"""query($after: String) {{
-      customers(first: 50, after: $after, sortKey: {sort_key}, reverse: {str(reverse).lower()}) {{
-        nodes {{ {ALL_FIELDS} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
-    found: list[dict[str, Any]] = []
-    after = None
-    while True:
-        page = data(shop.graphql(query, {"after": after}))["customers"]
-        found += page["nodes"]
-        if not page["pageInfo"]["hasNextPage"]:
-            return found
-        after = page["pageInfo"]["endCursor"]
+    return all_pages(shop, "customers", ALL_FIELDS, f", sortKey: {sort_key}, reverse: {str(reverse).lower()}")
 
 
 @pytest.fixture(scope="module")
