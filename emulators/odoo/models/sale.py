@@ -337,6 +337,15 @@ def _line_after_write(lines: RecordSet, vals: dict[str, Any]) -> None:
         launch_stock_rules(lines)
 
 
+def _check_line_unlink(lines: RecordSet) -> None:
+    # the message of Odoo's _unlink_except_confirmed (no recording shows it)
+    if any(line["order_id"]["state"] == "sale" and not line["display_type"] for line in lines):
+        raise errors.UserError(
+            "Once a sales order is confirmed, you can't remove one of its lines (we need to track if something "
+            "gets invoiced or delivered).\nSet the quantity to 0 instead."
+        )
+
+
 LINE = ModelSpec(
     "sale.order.line",
     "Sales Order Line",
@@ -385,6 +394,7 @@ LINE = ModelSpec(
     prepare_vals=_prepare_line,
     after_create=_line_after_create,
     after_write=_line_after_write,
+    before_unlink=_check_line_unlink,
 )
 
 

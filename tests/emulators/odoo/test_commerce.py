@@ -182,6 +182,9 @@ def test_cancelling_a_confirmed_order_needs_the_wizard_or_the_flag(env: Any) -> 
     with pytest.raises(RPCError) as raised:
         orders.unlink([order])
     assert error_of(raised)[0] == "odoo.exceptions.UserError"
+    with pytest.raises(RPCError) as raised:
+        env["sale.order.line"].unlink(orders.read([order], ["order_line"])[0]["order_line"])
+    assert error_of(raised)[1].startswith("Once a sales order is confirmed, you can't remove one of its lines")
 
     assert orders.action_cancel([order], context={"disable_cancel_warning": True}) is True
     [row] = orders.read([order], ["state", "picking_ids"])
