@@ -91,6 +91,14 @@ class _RedactPassword(logging.Filter):
         return True
 
 
+def state_code_candidates(country: str, code: str) -> tuple[str, ...]:
+    """Odoo state codes to try for a Shopify province code, best first: as given, then without or with the prefix."""
+    prefix = f"{country.upper()}-"
+    if code.upper().startswith(prefix):
+        return (code, code[len(prefix):])
+    return (code, prefix + code)
+
+
 class OdooGateway:
     """One authenticated connection to one Odoo database, used by one thread."""
 
@@ -298,7 +306,12 @@ class OdooGateway:
         return {code: country_id for code in wanted if (country_id := self._countries[code]) is not None}
 
     def resolve_states(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """res.country.state ids by (country ISO code, state code); unknown pairs are absent."""
+        """res.country.state ids by (country ISO code, state code); unknown pairs are absent.
+
+        Odoo writes some countries' state codes with the country prefix (KR-11, MY-01) and others
+        without (JP 30 where ISO and Shopify say JP-30): an exact match wins, else the code with the
+        prefix added or removed.
+        """
         wanted = {(country.upper(), state) for country, state in pairs if country and state}
         missing = wanted - self._states.keys()
         countries = self.resolve_countries(country for country, _ in missing)
@@ -310,7 +323,7 @@ class OdooGateway:
                     "res.country.state",
                     [
                         ("country_id", "in", sorted({countries[country] for country, _ in known})),
-                        ("code", "in", sorted({state for _, state in known})),
+                        ("code", "in", sorted({c for pair in known for c in state_code_candidates(*pair)})),
                     ],
                     ["code", "country_id"],
                 )
@@ -318,7 +331,9 @@ class OdooGateway:
                 else []
             )
             by_pair = {(code_by_country_id.get(row["country_id"][0], ""), row["code"]): row["id"] for row in rows}
-            self._states.update({pair: by_pair.get(pair) for pair in chunk})
+            for country, state in chunk:
+                found = (by_pair.get((country, code)) for code in state_code_candidates(country, state))
+                self._states[(country, state)] = next((state_id for state_id in found if state_id), None)
         return {pair: state_id for pair in wanted if (state_id := self._states[pair]) is not None}
 
     def ensure_categories(self, names: Iterable[str]) -> dict[str, int]:

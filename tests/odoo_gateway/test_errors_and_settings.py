@@ -19,6 +19,7 @@ from odoorpc.error import RPCError
 from shopify_assets.odoo import OdooConfigError, OdooResource, OdooSettings, RetryPolicy, parse_odoo_datetime
 from shopify_assets.odoo.errors import ErrorKind, OdooDataError, classify, retryable, to_odoo_error
 from shopify_assets.odoo.gateway import ODOORPC_REQUEST_LOGGER, _RedactPassword
+from shopify_assets.odoo.gateway import state_code_candidates
 
 CONTRACTS = Path(__file__).resolve().parents[2] / ".." / "shared" / "contracts" / "odoo18"
 
@@ -205,3 +206,9 @@ def test_resource_builds_a_gateway_without_showing_the_password() -> None:
 
     assert (gateway.settings.port, gateway.batch_size, gateway.external_id_module) == (8069, 25, "shopify")
     assert ENV["ODOO_PASSWORD"] not in repr(resource) + str(resource) + repr(gateway)
+
+
+def test_state_code_candidates_try_the_code_as_given_first() -> None:
+    assert state_code_candidates("JP", "JP-30") == ("JP-30", "30")
+    assert state_code_candidates("KR", "11") == ("11", "KR-11")
+    assert state_code_candidates("us", "CA") == ("CA", "US-CA")

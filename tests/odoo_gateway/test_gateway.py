@@ -149,6 +149,21 @@ def test_countries_and_states_resolve_once_per_gateway(odoo: Any, client: odoorp
     assert gateway.stats.rpc_count == calls
 
 
+def test_state_codes_match_with_or_without_the_country_prefix(odoo: Any, client: odoorpc.ODOO) -> None:
+    """Shopify says JP-30 where Odoo says 30, and 11 where Odoo says KR-11: both resolve, exact codes first."""
+
+    def state(country: str, code: str) -> int:
+        [found] = client.execute_kw("res.country.state", "search", [[("code", "=", code), ("country_id.code", "=", country)]])
+        return found
+
+    gateway = gateway_for(odoo)
+    assert gateway.resolve_states([("JP", "JP-30"), ("KR", "11"), ("US", "CA"), ("US", "US-ZZ")]) == {
+        ("JP", "JP-30"): state("JP", "30"),
+        ("KR", "11"): state("KR", "KR-11"),
+        ("US", "CA"): state("US", "CA"),
+    }
+
+
 def test_ensure_categories_creates_only_missing_ones(odoo: Any, client: odoorpc.ODOO) -> None:
     existing = client.execute_kw("res.partner.category", "create", [{"name": "vip"}])
     gateway = gateway_for(odoo)
