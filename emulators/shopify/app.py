@@ -17,6 +17,9 @@ they stand for what a merchant does in the admin and what a test harness needs):
     PATCH  /_emulator/media/{id}             {"status": "READY|FAILED|PROCESSING|UPLOADED"}
     POST   /_emulator/locations              a location (name, address1, city, countryCode...)
     PUT    /_emulator/inventory-levels       {inventoryItemId, locationId, quantities: {available: n...}}
+    POST   /_emulator/orders                 place an order (lineItems: [{variantId, quantity}], customerId...)
+    GET | PATCH /_emulator/orders/{id}       the order; edit tags, note, statuses, closed
+    POST   /_emulator/orders/{id}/cancel     {reason, refund, note} -> cancelledAt set, refunded or voided
     GET    /_emulator/stats                  request, throttle, fault and cost counters
     PUT    /_emulator/config                 {"fail_rate": R, "plan": "standard|plus|unlimited"}
 Unknown ids answer 404 and bad input 422, with JSON bodies.
@@ -46,6 +49,7 @@ from emulators.shopify.context import gid
 from emulators.shopify.control import CustomerControl, InputError, customer_json
 from emulators.shopify.executor import AdminGraphQL, throttled_body
 from emulators.shopify.faults import Fault, FaultInjector, canned_response
+from emulators.shopify.order_control import OrderControl
 from emulators.shopify.schema import API_VERSION
 from emulators.shopify.throttle import PLANS
 
@@ -62,6 +66,7 @@ class Emulator:
     faults: FaultInjector
     control: CustomerControl
     catalog: CatalogControl
+    orders: OrderControl
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -140,6 +145,15 @@ def catalog_routes(catalog: CatalogControl) -> list[Route]:
         Route(
             "/_emulator/inventory-levels", control_endpoint("InventoryLevel", catalog.set_level, True), methods=["PUT"]
         ),
+    ]
+
+
+def order_routes(orders: OrderControl) -> list[Route]:
+    return [
+        Route("/_emulator/orders", control_endpoint("Order", orders.create, True, 201), methods=["POST"]),
+        Route("/_emulator/orders/{id:int}", control_endpoint("Order", orders.get, False), methods=["GET"]),
+        Route("/_emulator/orders/{id:int}", control_endpoint("Order", orders.update, True), methods=["PATCH"]),
+        Route("/_emulator/orders/{id:int}/cancel", control_endpoint("Order", orders.cancel, True), methods=["POST"]),
     ]
 
 
@@ -258,6 +272,7 @@ def build_app(emulator: Emulator) -> Starlette:
             Route("/_emulator/stats", stats_view, methods=["GET"]),
             Route("/_emulator/config", config, methods=["PUT"]),
             *catalog_routes(emulator.catalog),
+            *order_routes(emulator.orders),
         ]
     )
 

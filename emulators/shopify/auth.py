@@ -13,9 +13,10 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+# read_all_orders too: the emulator shows every order, not only the last 60 days' (see the README).
 GRANTED_SCOPES = ",".join(
-    ("read_customers", "write_customers", "read_products", "write_products", "read_orders", "read_inventory",
-     "write_inventory")
+    ("read_customers", "write_customers", "read_products", "write_products", "read_orders", "read_all_orders",
+     "read_inventory", "write_inventory")
 )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from graphql import GraphQLError, GraphQLInputType, GraphQLSchema
 from graphql.utilities import coerce_input_value
 
 from emulators.shopify.context import ShopData, gid
@@ -25,7 +26,6 @@ from emulators.shopify.product_set import ProductSetter, Rejected, UnsupportedIn
 from emulators.shopify.products import MEDIA_STATUSES, MediaFailure, Product, ProductWrite, Variant
 from emulators.shopify.store import Store
 from emulators.shopify.timefmt import iso, parse_iso
-from graphql import GraphQLError, GraphQLInputType, GraphQLSchema
 
 _UNKNOWN_FIELD = re.compile(r"^Field '([^']+)' is not defined by type")
 VARIANT_FIELDS = (

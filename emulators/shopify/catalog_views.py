@@ -11,17 +11,21 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from emulators.shopify.connection import Page, bad_request, connection_result, list_page, page_request
+from graphql import GraphQLResolveInfo
+
+from emulators.shopify.connection import bad_request, connection_result, list_page, page_request
 from emulators.shopify.context import (
     Loader,
     ShopData,
     check_input_sizes,
+    connection_field,
+    count_field,
+    exact_count,
     gid,
     id_of,
     loader,
     lookup,
     not_implemented,
-    reject_saved_search,
     request_context,
     search_clause,
 )
@@ -54,22 +58,6 @@ from emulators.shopify.products import (
     has_only_default_variant,
 )
 from emulators.shopify.timefmt import iso
-from graphql import GraphQLResolveInfo
-
-COUNT_LIMIT = 10000
-
-
-def exact_count(count: int) -> dict[str, Any]:
-    return {"count": count, "precision": "EXACT"}
-
-
-def limited_count(count: int, limit: int | None) -> dict[str, Any]:
-    """A Count capped at `limit` (10000 unless asked for less), AT_LEAST when the cap was hit."""
-    cap = COUNT_LIMIT if limit is None else min(limit, COUNT_LIMIT)
-    if count > cap:
-        return {"count": cap, "precision": "AT_LEAST"}
-    return exact_count(count)
-
 
 # Keys of in-memory (nested) connections: (sort value as its cursor shows it, id).
 _VARIANT_KEYS: Mapping[str, Callable[[Variant, str], tuple[Any, int]]] = {
@@ -381,29 +369,6 @@ def _levels(info: GraphQLResolveInfo, args: Mapping[str, Any], owner: SqlClause)
 # --- root fields ------------------------------------------------------------------------------------
 
 
-def resolve_products(_root: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-    reject_saved_search(args)
-    request = page_request(info.field_name, args, SORT_KEYS)
-    where = search_clause(info, args.get("query"), FILTERS)
-    return connection_result(request_context(info).data.products.page(where, request), ProductNode)
-
-
-def resolve_products_count(_root: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-    reject_saved_search(args)
-    where = search_clause(info, args.get("query"), FILTERS)
-    limit = args.get("limit")
-    cap = COUNT_LIMIT if limit is None else min(limit, COUNT_LIMIT)
-    return limited_count(request_context(info).data.products.count(where, limit=cap + 1), limit)
-
-
-def resolve_product_variants(_root: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-    reject_saved_search(args)
-    request = page_request(info.field_name, args, VARIANT_SORT_KEYS)
-    where = search_clause(info, args.get("query"), VARIANT_FILTERS)
-    page: Page[Variant] = request_context(info).data.products.variants_page(where, request)
-    return connection_result(page, VariantNode)
-
-
 def resolve_locations(_root: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
     if args.get("includeLegacy"):
         raise not_implemented("legacy (fulfillment service) locations (`includeLegacy`)")
@@ -421,12 +386,6 @@ def resolve_location(_root: None, info: GraphQLResolveInfo, id: str | None = Non
     return lookup("Location", LOADERS["Location"])(_root, info, id)
 
 
-def resolve_inventory_items(_root: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-    request = page_request(info.field_name, args, ITEM_SORT_KEYS)
-    where = search_clause(info, args.get("query"), ITEM_FILTERS)
-    return connection_result(request_context(info).data.inventory.items_page(where, request), InventoryItemNode)
-
-
 def _media(data: ShopData, number: int) -> MediaImage | None:
     product = data.products.media_owner(number)
     return next((m for m in product.media if m.id == number), None) if product else None
@@ -442,14 +401,18 @@ LOADERS: Mapping[str, Loader] = {
 }
 
 ROOT_RESOLVERS: Mapping[str, Callable[..., Any]] = {
-    "products": resolve_products,
-    "productsCount": resolve_products_count,
+    "products": connection_field(lambda data: data.products.page, SORT_KEYS, FILTERS, ProductNode),
+    "productsCount": count_field(lambda data: data.products.count, FILTERS),
     "product": lookup("Product", LOADERS["Product"]),
-    "productVariants": resolve_product_variants,
+    "productVariants": connection_field(
+        lambda data: data.products.variants_page, VARIANT_SORT_KEYS, VARIANT_FILTERS, VariantNode
+    ),
     "productVariant": lookup("ProductVariant", LOADERS["ProductVariant"]),
     "locations": resolve_locations,
     "location": resolve_location,
-    "inventoryItems": resolve_inventory_items,
+    "inventoryItems": connection_field(
+        lambda data: data.inventory.items_page, ITEM_SORT_KEYS, ITEM_FILTERS, InventoryItemNode
+    ),
     "inventoryItem": lookup("InventoryItem", LOADERS["InventoryItem"]),
     "inventoryLevel": lookup("InventoryLevel", LOADERS["InventoryLevel"]),
 }

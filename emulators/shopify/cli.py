@@ -16,17 +16,20 @@ from pathlib import Path
 
 import uvicorn
 
-from emulators.shopify import customers, inventory, products
+from emulators.shopify import customers, inventory, orders, products
 from emulators.shopify.app import Emulator, build_app
 from emulators.shopify.auth import Credentials
 from emulators.shopify.catalog_control import CatalogControl
 from emulators.shopify.catalog_generator import generate_catalog, store_catalog
 from emulators.shopify.context import ShopData, ShopSettings
 from emulators.shopify.control import CustomerControl
+from emulators.shopify.customers import EVERYTHING
 from emulators.shopify.executor import AdminGraphQL, Stats
 from emulators.shopify.faults import FaultInjector
 from emulators.shopify.generator import ANCHOR, generate_customers
 from emulators.shopify.jobs import JobQueue
+from emulators.shopify.order_control import OrderControl
+from emulators.shopify.order_generator import Sellable, generate_orders
 from emulators.shopify.schema import executable_schema
 from emulators.shopify.store import Store
 from emulators.shopify.throttle import PLANS, Buckets
@@ -60,6 +63,12 @@ def parser() -> argparse.ArgumentParser:
         default=0,
         help="generate N products, 2-3 locations and stock into an empty db",
     )
+    p.add_argument(
+        "--orders",
+        type=_non_negative,
+        default=0,
+        help="generate N orders into an empty db (and customers and products first if there are none)",
+    )
     p.add_argument("--seed", type=int, default=1, help="seed of the generated data and of fault draws")
     p.add_argument("--plan", choices=sorted(PLANS), default="standard", help="rate-limit plan")
     p.add_argument("--fail-rate", type=_rate, default=0.0, help="share of GraphQL requests given a fault")
@@ -88,32 +97,51 @@ def shop_settings(name: str, seed: int) -> ShopSettings:
 
 
 def open_shop(path: Path, job_seconds: float) -> ShopData:
-    store = Store(path, (*customers.DDL, *inventory.DDL, *products.DDL))
+    store = Store(path, (*customers.DDL, *inventory.DDL, *products.DDL, *orders.DDL))
     return ShopData(
         customers=customers.CustomerTable(store),
         products=products.ProductTable(store),
+        orders=orders.OrderTable(store),
         inventory=inventory.InventoryTable(store),
         jobs=JobQueue(job_seconds),
     )
 
 
+def generate(data: ShopData, customers: int, products: int, orders: int, seed: int) -> None:
+    """Fill what is empty. Orders need customers and products: some are generated for them if none exist."""
+    if orders and data.orders.count(EVERYTHING) == 0:
+        customers = customers or max(10, orders // 3)
+        products = products or max(5, orders // 5)
+    started = time.monotonic()
+    if customers and data.customers.count() == 0:
+        data.customers.save(generate_customers(customers, seed))
+        logger.info("generated %d customers (seed %d) in %.1fs", customers, seed, time.monotonic() - started)
+    if products and data.products.count() == 0:
+        store_catalog(data.products, data.inventory, generate_catalog(products, seed))
+        logger.info("generated %d products (seed %d) in %.1fs", products, seed, time.monotonic() - started)
+    if orders and data.orders.count(EVERYTHING) == 0:
+        sellables = [Sellable(variant, product) for variant, product in data.products.every_variant()]
+        data.orders.save(generate_orders(orders, seed, data.customers.every(), sellables))
+        logger.info("generated %d orders (seed %d) in %.1fs", orders, seed, time.monotonic() - started)
+
+
 def build_emulator(args: argparse.Namespace) -> Emulator:
     data = open_shop(args.db, args.job_seconds)
-    if args.customers and data.customers.count() == 0:
-        started = time.monotonic()
-        data.customers.save(generate_customers(args.customers, args.seed))
-        logger.info("generated %d customers (seed %d) in %.1fs", args.customers, args.seed, time.monotonic() - started)
-    if args.products and data.products.count() == 0:
-        started = time.monotonic()
-        store_catalog(data.products, data.inventory, generate_catalog(args.products, args.seed))
-        logger.info("generated %d products (seed %d) in %.1fs", args.products, args.seed, time.monotonic() - started)
+    generate(data, args.customers, args.products, args.orders, args.seed)
     stats = Stats()
     graphql = AdminGraphQL(
         executable_schema(), data, shop_settings(args.shop_name, args.seed), Buckets(PLANS[args.plan]), stats
     )
     credentials = Credentials(args.access_token, args.client_id, args.client_secret, args.token_ttl)
     faults = FaultInjector(args.fail_rate, args.seed, args.hang_seconds, args.slow_seconds)
-    return Emulator(graphql, credentials, faults, CustomerControl(data.customers), CatalogControl(data, graphql.schema))
+    return Emulator(
+        graphql,
+        credentials,
+        faults,
+        CustomerControl(data.customers),
+        CatalogControl(data, graphql.schema),
+        OrderControl(data, graphql.shop.currency_code),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

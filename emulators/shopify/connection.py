@@ -170,6 +170,26 @@ def fetch_page(store: Store, table: str, where: SqlClause, request: PageRequest,
     return Page(rows, cursors, has_next, has_previous)
 
 
+def fetch_records(
+    store: Store, table: str, where: SqlClause, request: PageRequest, convert: Callable[[Any], T], columns: str = "*"
+) -> Page[T]:
+    """`fetch_page`, with each row turned into its record."""
+    rows = fetch_page(store, table, where, request, columns)
+    return Page([convert(row) for row in rows.items], rows.cursors, rows.has_next_page, rows.has_previous_page)
+
+
+def count_rows(store: Store, table: str, where: SqlClause, limit: int | None = None) -> int:
+    """How many rows of `table` match, counting no further than `limit`."""
+    sql = f"SELECT count(*) AS n FROM (SELECT 1 FROM {table} WHERE {where.sql}"
+    params = list(where.params)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    row = store.row(sql + ")", params)
+    assert row is not None
+    return int(row["n"])
+
+
 def list_page(items: Sequence[T], key: Callable[[T], tuple[Any, int]], request: PageRequest) -> Page[T]:
     """The same paging over an in-memory list, for small nested connections."""
     ordered = sorted(items, key=key, reverse=request.reverse)

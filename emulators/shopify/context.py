@@ -6,7 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from emulators.shopify.connection import bad_request
+from graphql import GraphQLError, GraphQLResolveInfo
+
+from emulators.shopify.connection import Page, PageRequest, SortKey, bad_request, connection_result, page_request
 from emulators.shopify.customers import CustomerTable
 from emulators.shopify.filters import (
     Filter,
@@ -20,11 +22,12 @@ from emulators.shopify.filters import (
 )
 from emulators.shopify.inventory import InventoryTable
 from emulators.shopify.jobs import JobQueue
+from emulators.shopify.orders import OrderTable
 from emulators.shopify.products import ProductTable
 from emulators.shopify.search import And, Node, Term, parse_search, terms
-from graphql import GraphQLError, GraphQLResolveInfo
 
 MAX_INPUT_SIZE = 250
+COUNT_LIMIT = 10000
 T = TypeVar("T")
 GID_PREFIX = "gid://shopify/"
 
@@ -45,6 +48,7 @@ class ShopData:
 
     customers: CustomerTable
     products: ProductTable
+    orders: OrderTable
     inventory: InventoryTable
     jobs: JobQueue
 
@@ -94,6 +98,18 @@ def id_of(value: str, resource: str) -> int | None:
     return number if kind == resource else None
 
 
+def exact_count(count: int) -> dict[str, Any]:
+    return {"count": count, "precision": "EXACT"}
+
+
+def limited_count(count: int, limit: int | None) -> dict[str, Any]:
+    """A Count capped at `limit` (10000 unless asked for less), AT_LEAST when the cap was hit."""
+    cap = COUNT_LIMIT if limit is None else min(limit, COUNT_LIMIT)
+    if count > cap:
+        return {"count": cap, "precision": "AT_LEAST"}
+    return exact_count(count)
+
+
 Loader = Callable[[RequestContext, int], object | None]
 
 
@@ -113,6 +129,41 @@ def lookup(resource: str, load: Loader) -> Callable[..., object | None]:
     def resolve(_root: None, info: GraphQLResolveInfo, id: str) -> object | None:
         number = id_of(id, resource)
         return load(request_context(info), number) if number is not None else None
+
+    return resolve
+
+
+Pages = Callable[[SqlClause, PageRequest], Page[Any]]
+
+
+def connection_field(
+    pages: Callable[[ShopData], Pages],
+    sort_keys: Mapping[str, SortKey],
+    filters: Mapping[str, Filter],
+    view: Callable[[Any], object],
+) -> Callable[..., dict[str, Any]]:
+    """A root connection (`products`, `orders`...) read page by page from the shop's data."""
+
+    def resolve(_root: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        reject_saved_search(args)
+        request = page_request(info.field_name, args, sort_keys)
+        where = search_clause(info, args.get("query"), filters)
+        return connection_result(pages(request_context(info).data)(where, request), view)
+
+    return resolve
+
+
+def count_field(
+    counter: Callable[[ShopData], Callable[[SqlClause, int | None], int]], filters: Mapping[str, Filter]
+) -> Callable[..., dict[str, Any]]:
+    """A root count (`productsCount`...), capped at 10000 or at the `limit` asked for."""
+
+    def resolve(_root: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        reject_saved_search(args)
+        where = search_clause(info, args.get("query"), filters)
+        limit = args.get("limit")
+        cap = COUNT_LIMIT if limit is None else min(limit, COUNT_LIMIT)
+        return limited_count(counter(request_context(info).data)(where, cap + 1), limit)
 
     return resolve
 

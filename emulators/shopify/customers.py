@@ -24,6 +24,7 @@ from emulators.shopify.connection import (
     Page,
     PageRequest,
     SortKey,
+    count_rows,
     fetch_page,
     id_sort_key,
     text_sort_key,
@@ -85,6 +86,7 @@ DDL = (
     "CREATE INDEX IF NOT EXISTS customer_addresses_customer ON customer_addresses (customer_id, position)",
 )
 
+EVERYTHING = SqlClause("1")
 SORT_KEYS: Mapping[str, SortKey] = {
     "ID": id_sort_key(),
     "CREATED_AT": time_sort_key("CREATED_AT", "created_at"),
@@ -110,7 +112,7 @@ FILTERS: Mapping[str, Filter] = {
     "id": IdFilter(),
     "last_abandoned_order_date": NotImplementedFilter("last_abandoned_order_date", "the emulator has no checkouts"),
     "last_name": TextFilter(("last_name_lc",)),
-    "order_date": NotImplementedFilter("order_date", "the emulator has no orders yet"),
+    "order_date": NotImplementedFilter("order_date", "the SDL leaves its meaning undescribed"),
     "orders_count": NumberFilter("orders_count"),
     "phone": TextFilter(("phone",)),
     "state": TextFilter(("state_lc",)),
@@ -277,20 +279,17 @@ class CustomerTable:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def count(self, where: SqlClause = SqlClause("1"), limit: int | None = None) -> int:
-        if limit is None:
-            row = self.store.row(f"SELECT count(*) AS n FROM customers WHERE {where.sql}", where.params)
-        else:
-            row = self.store.row(
-                f"SELECT count(*) AS n FROM (SELECT 1 FROM customers WHERE {where.sql} LIMIT ?)",
-                [*where.params, limit],
-            )
-        assert row is not None
-        return int(row["n"])
+    def count(self, where: SqlClause = EVERYTHING, limit: int | None = None) -> int:
+        return count_rows(self.store, "customers", where, limit)
 
     def page(self, where: SqlClause, request: PageRequest) -> Page[Customer]:
         rows = fetch_page(self.store, "customers", where, request, columns="id, payload")
         return Page(self._with_addresses(rows.items), rows.cursors, rows.has_next_page, rows.has_previous_page)
+
+    def every(self) -> list[Customer]:
+        """All customers, by id (for the order generator)."""
+        rows = self.store.rows("SELECT id, payload FROM customers ORDER BY id")
+        return self._with_addresses(rows)
 
     def get(self, customer_id: int) -> Customer | None:
         found = self.get_many([customer_id])

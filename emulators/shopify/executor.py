@@ -32,8 +32,8 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from graphql.validation import specified_rules
 
-from emulators.shopify.cost import actual_cost, requested_cost
 from emulators.shopify.context import RequestContext, ShopData, ShopSettings
+from emulators.shopify.cost import actual_cost, requested_cost
 from emulators.shopify.throttle import Buckets
 
 logger = logging.getLogger(__name__)

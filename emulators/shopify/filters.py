@@ -222,6 +222,16 @@ class ListFilter:
 
 
 @dataclass(frozen=True)
+class ChoiceFilter:
+    """A filter whose accepted values each stand for a condition (orders' `status:open`); others match nothing."""
+
+    choices: Mapping[str, str]
+
+    def clause(self, term: Term, now: int) -> SqlClause:
+        return SqlClause(self.choices.get(term.value.lower(), "0"))
+
+
+@dataclass(frozen=True)
 class RelatedFilter:
     """A filter on related rows: `template` is an EXISTS subquery with `{}` where `inner`'s clause goes."""
 

@@ -23,7 +23,7 @@ from emulators.shopify.connection import (
     Page,
     PageRequest,
     SortKey,
-    fetch_page,
+    fetch_records,
     id_sort_key,
     text_sort_key,
 )
@@ -415,8 +415,7 @@ class InventoryTable:
                 )
 
     def locations_page(self, where: SqlClause, request: PageRequest) -> Page[Location]:
-        rows = fetch_page(self.store, "locations", where, request, columns="id, payload")
-        return Page([_location(row) for row in rows.items], rows.cursors, rows.has_next_page, rows.has_previous_page)
+        return fetch_records(self.store, "locations", where, request, _location, "id, payload")
 
     def location(self, location_id: int) -> Location | None:
         row = self.store.row("SELECT id, payload FROM locations WHERE id = ?", (location_id,))
@@ -435,8 +434,7 @@ class InventoryTable:
     # items
 
     def items_page(self, where: SqlClause, request: PageRequest) -> Page[InventoryItem]:
-        rows = fetch_page(self.store, "inventory_items", where, request)
-        return Page([_item(row) for row in rows.items], rows.cursors, rows.has_next_page, rows.has_previous_page)
+        return fetch_records(self.store, "inventory_items", where, request, _item)
 
     def item(self, item_id: int) -> InventoryItem | None:
         row = self.store.row("SELECT * FROM inventory_items WHERE id = ?", (item_id,))
@@ -459,8 +457,7 @@ class InventoryTable:
     # levels
 
     def levels_page(self, where: SqlClause, request: PageRequest) -> Page[InventoryLevel]:
-        rows = fetch_page(self.store, "inventory_levels", where, request)
-        return Page([_level(row) for row in rows.items], rows.cursors, rows.has_next_page, rows.has_previous_page)
+        return fetch_records(self.store, "inventory_levels", where, request, _level)
 
     def level(self, item_id: int, location_id: int) -> InventoryLevel | None:
         row = self.store.row(

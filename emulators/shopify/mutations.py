@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from graphql import GraphQLResolveInfo
+
 from emulators.shopify import catalog_views
 from emulators.shopify.catalog_views import ProductNode
 from emulators.shopify.context import (
@@ -38,7 +40,6 @@ from emulators.shopify.product_set import (
 )
 from emulators.shopify.products import ProductWrite
 from emulators.shopify.timefmt import iso
-from graphql import GraphQLResolveInfo
 
 JOB_GID_PREFIX = "gid://shopify/Job/"
 

@@ -27,13 +27,14 @@ from emulators.shopify.connection import (
     Page,
     PageRequest,
     SortKey,
-    fetch_page,
+    count_rows,
+    fetch_records,
     id_sort_key,
     number_sort_key,
     text_sort_key,
     time_sort_key,
 )
-from emulators.shopify.customers import CamelModel
+from emulators.shopify.customers import EVERYTHING, CamelModel
 from emulators.shopify.filters import (
     BooleanFilter,
     Filter,
@@ -133,7 +134,6 @@ MEDIA_SORT_KEYS: Mapping[str, SortKey] = {
     "POSITION": number_sort_key("POSITION", "position"),
 }
 
-EVERYTHING = SqlClause("1")
 _OF_PRODUCT = "EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = products.id AND {})"
 _OF_VARIANT = "EXISTS (SELECT 1 FROM products p WHERE p.id = product_variants.product_id AND {})"
 FILTERS: Mapping[str, Filter] = {
@@ -392,18 +392,12 @@ class ProductTable:
     # reads
 
     def count(self, where: SqlClause = EVERYTHING, limit: int | None = None) -> int:
-        sql = "SELECT count(*) AS n FROM (SELECT 1 FROM products WHERE " + where.sql
-        params: list[object] = list(where.params)
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        row = self.store.row(sql + ")", params)
-        assert row is not None
-        return int(row["n"])
+        return count_rows(self.store, "products", where, limit)
 
     def page(self, where: SqlClause, request: PageRequest) -> Page[Product]:
-        rows = fetch_page(self.store, "products", where, request, columns="id, updated_at, total_inventory, payload")
-        return Page([_product(row) for row in rows.items], rows.cursors, rows.has_next_page, rows.has_previous_page)
+        return fetch_records(
+            self.store, "products", where, request, _product, "id, updated_at, total_inventory, payload"
+        )
 
     def get(self, product_id: int) -> Product | None:
         return self.get_many([product_id]).get(product_id)
@@ -442,14 +436,19 @@ class ProductTable:
         return handle
 
     def variants_page(self, where: SqlClause, request: PageRequest) -> Page[Variant]:
-        rows = fetch_page(self.store, "product_variants", where, request)
-        return Page([_variant(row) for row in rows.items], rows.cursors, rows.has_next_page, rows.has_previous_page)
+        return fetch_records(self.store, "product_variants", where, request, _variant)
 
     def variants_of(self, product_id: int) -> list[Variant]:
         rows = self.store.rows(
             "SELECT * FROM product_variants WHERE product_id = ? ORDER BY position, id", (product_id,)
         )
         return [_variant(row) for row in rows]
+
+    def every_variant(self) -> list[tuple[Variant, Product]]:
+        """All variants with their products, by variant id (for the order generator)."""
+        products = {row["id"]: _product(row) for row in self.store.rows("SELECT * FROM products")}
+        rows = self.store.rows("SELECT * FROM product_variants ORDER BY id")
+        return [(variant, products[variant.product_id]) for variant in map(_variant, rows)]
 
     def variant(self, variant_id: int) -> Variant | None:
         return self.variants_many([variant_id]).get(variant_id)
