@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dagster import Definitions
 
 from shopify_assets.defs.customers.assets import odoo_partners, shopify_customers
-from shopify_assets.defs.customers.jobs import customers_sync_job
+from shopify_assets.defs.customers.jobs import customers_sync_job, import_customers
 from shopify_assets.defs.customers.sensors import shopify_customers_sensor
 from shopify_assets.defs.resources import (
     LandingResource,
@@ -22,7 +22,7 @@ def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
     """Definitions bound to the settings in `environ` (validated now, so a bad setting fails the load)."""
     return Definitions(
         assets=[shopify_customers, odoo_partners],
-        jobs=[customers_sync_job],
+        jobs=[customers_sync_job, import_customers],
         sensors=[shopify_customers_sensor],
         resources={
             "shopify": shopify_resource_from_env(environ),

@@ -11,13 +11,12 @@ from dagster import (
 
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.customers.partitions import customer_partitions
-from shopify_assets.defs.customers.landed import LandedCustomers
-from shopify_assets.defs.metadata import client_metadata, issues_table
+from shopify_assets.defs.customers.landed import LandedCustomers, reconcile_partners
+from shopify_assets.defs.metadata import client_metadata
 from shopify_assets.defs.resources import LandingResource, LedgerResource, ShopifyResource
 from shopify_assets.defs.updated_at import extraction_window, format_timestamp, parse_timestamp, partition_key_for
 from shopify_assets.odoo.resource import OdooResource
 from shopify_assets.reconcile.partners import RESOURCE as PARTNER_RESOURCE
-from shopify_assets.reconcile.partners import sync_partners
 from shopify_assets.shopify.customers import iter_customers
 
 
@@ -92,37 +91,10 @@ def odoo_partners(
 ) -> MaterializeResult:
     store = landing.store("customers")
     shop = shopify.settings().shop
-    with ledger.get_ledger() as sync_ledger, odoo.get_gateway() as gateway:
+    with ledger.get_ledger() as sync_ledger:
         landed = LandedCustomers(
             store.read_partitions(context.partition_keys, changed_since=config.changed_since),
             retry=store.read_ids(sync_ledger.failed(shop, PARTNER_RESOURCE)),
         )
-        report = sync_partners(landed, gateway=gateway, ledger=sync_ledger, shop=shop, batch_size=odoo.batch_size)
-    errors = [*landed.issues, *report.errors]
-    for issue in errors:
-        context.log.warning(f"customer {issue.shopify_id} not synced: {issue.field}: {issue.message}")
-    for issue in report.warnings:
-        context.log.info(f"customer {issue.shopify_id}: {issue.field}: {issue.message}")
-    failed = report.failed + len(landed.issues)
-    context.log.info(
-        f"{landed.count} customers: {report.created} created, {report.updated} updated, "
-        f"{report.skipped} skipped, {report.conflicts_odoo_kept} kept Odoo's newer values, {failed} failed"
-    )
-    return MaterializeResult(
-        metadata={
-            "records": landed.count,
-            "created": report.created,
-            "updated": report.updated,
-            "skipped": report.skipped,
-            "conflicts_odoo_kept": report.conflicts_odoo_kept,
-            "failed": failed,
-            "retried_from_earlier_runs": landed.retried,
-            "addresses_created": report.addresses_created,
-            "addresses_updated": report.addresses_updated,
-            "addresses_archived": report.addresses_archived,
-            "warnings": len(report.warnings),
-            "error_details": MetadataValue.md(issues_table(errors)),
-            "warning_details": MetadataValue.md(issues_table(report.warnings)),
-            **report.rpc,
-        }
-    )
+        metadata = reconcile_partners(context.log, landed, shop=shop, odoo=odoo, sync_ledger=sync_ledger)
+    return MaterializeResult(metadata=metadata)
