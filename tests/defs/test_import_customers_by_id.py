@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetKey, DagsterEventType, EventRecordsFilter
+from dagster import AssetKey
 
 
 def run(pipeline, ids):
@@ -29,9 +29,7 @@ def test_one_customer_by_number_or_gid_lands_and_reaches_odoo(start_pipeline):
     synced = odoo.execute_kw("res.partner", "search_read", [[["comment", "ilike", "VIP since today"]]], {"fields": ["name"]})
     assert len(synced) == 2
     assert {r.id for r in pipeline.landing("customers").read_ids([first["id"], second["id"]])} == {first["id"], second["id"]}
-    records = pipeline.instance.get_event_records(
-        EventRecordsFilter(DagsterEventType.ASSET_MATERIALIZATION, asset_key=AssetKey("odoo_partners"))
-    )
+    records = pipeline.instance.fetch_materializations(AssetKey("odoo_partners"), limit=1).records
     assert records and records[0].asset_materialization.metadata["created"].value == 2
     logs = [entry.user_message for entry in pipeline.instance.all_logs(result.run_id)]
     assert any("gid://shopify/Customer/999999999 does not exist" in message for message in logs)
