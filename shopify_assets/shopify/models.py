@@ -7,6 +7,7 @@ Unknown fields are ignored so that a richer selection never breaks parsing.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -72,3 +73,97 @@ class RecordStamp(ShopifyModel):
 
     id: str
     updated_at: datetime
+
+
+# -- orders ----------------------------------------------------------------------------------------
+# Amounts are Decimals parsed from Shopify's decimal strings ("29.99"), never floats and never cents.
+
+
+class Money(ShopifyModel):
+    amount: Decimal
+
+
+class MoneyBag(ShopifyModel):
+    """Shopify's amount in the shop's currency and, where selected, in the customer's (presentment)."""
+
+    shop_money: Money
+    presentment_money: Money | None = None
+
+    @property
+    def shop(self) -> Decimal:
+        return self.shop_money.amount
+
+
+class TaxLine(ShopifyModel):
+    title: str
+    rate: Decimal | None = None  # a proportion: 0.0825 is 8.25 %
+    price_set: MoneyBag
+
+
+class DiscountAllocation(ShopifyModel):
+    allocated_amount_set: MoneyBag
+
+
+class RecordRef(ShopifyModel):
+    id: str
+
+
+class OrderLineItem(ShopifyModel):
+    id: str
+    name: str
+    sku: str | None = None
+    quantity: int
+    variant: RecordRef | None = None  # null once the variant is deleted in Shopify
+    original_unit_price_set: MoneyBag
+    discount_allocations: list[DiscountAllocation] = Field(default_factory=list)
+    tax_lines: list[TaxLine] = Field(default_factory=list)
+
+
+class OrderShippingLine(ShopifyModel):
+    id: str | None = None
+    title: str
+    code: str | None = None
+    original_price_set: MoneyBag
+    discounted_price_set: MoneyBag
+    tax_lines: list[TaxLine] = Field(default_factory=list)
+
+
+class PageInfo(ShopifyModel):
+    has_next_page: bool = False
+    end_cursor: str | None = None
+
+
+class LineItemConnection(ShopifyModel):
+    page_info: PageInfo = Field(default_factory=PageInfo)
+    nodes: list[OrderLineItem] = Field(default_factory=list)
+
+
+class ShippingLineConnection(ShopifyModel):
+    page_info: PageInfo = Field(default_factory=PageInfo)
+    nodes: list[OrderShippingLine] = Field(default_factory=list)
+
+
+class Order(ShopifyModel):
+    id: str
+    legacy_resource_id: str | None = None
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    processed_at: datetime
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    note: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    currency_code: str
+    presentment_currency_code: str
+    taxes_included: bool = False
+    display_financial_status: str | None = None
+    customer: Customer | None = None  # null for guest checkouts
+    billing_address: MailingAddress | None = None
+    shipping_address: MailingAddress | None = None
+    total_price_set: MoneyBag
+    total_tax_set: MoneyBag | None = None
+    line_items: LineItemConnection = Field(default_factory=LineItemConnection)
+    shipping_lines: ShippingLineConnection = Field(default_factory=ShippingLineConnection)
