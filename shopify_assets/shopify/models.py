@@ -6,10 +6,12 @@ Unknown fields are ignored so that a richer selection never breaks parsing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 
@@ -167,3 +169,79 @@ class Order(ShopifyModel):
     total_tax_set: MoneyBag | None = None
     line_items: LineItemConnection = Field(default_factory=LineItemConnection)
     shipping_lines: ShippingLineConnection = Field(default_factory=ShippingLineConnection)
+
+
+
+# -- products --------------------------------------------------------------------------------------
+# Prices are Decimals parsed from Money strings; `variants` and `media` are the nodes of their connections.
+
+
+ProductStatus = Literal["ACTIVE", "DRAFT", "ARCHIVED"]
+MediaStatus = Literal["UPLOADED", "PROCESSING", "READY", "FAILED"]
+
+
+class SelectedOption(ShopifyModel):
+    name: str
+    value: str
+
+
+class ProductOption(ShopifyModel):
+    id: str | None = None
+    name: str
+    position: int
+    values: list[str] = Field(default_factory=list)
+
+
+class VariantInventoryItem(ShopifyModel):
+    id: str | None = None
+    tracked: bool = True
+    requires_shipping: bool = True
+
+
+class ProductVariant(ShopifyModel):
+    id: str
+    title: str | None = None
+    sku: str | None = None
+    barcode: str | None = None
+    price: Decimal  # Money: a decimal string such as "29.99", never cents
+    compare_at_price: Decimal | None = None
+    position: int = 0
+    updated_at: datetime | None = None
+    selected_options: list[SelectedOption] = Field(default_factory=list)
+    inventory_item: VariantInventoryItem | None = None
+
+
+class ProductMedia(ShopifyModel):
+    id: str
+    status: MediaStatus
+    media_content_type: str | None = None
+
+
+class Product(ShopifyModel):
+    id: str
+    legacy_resource_id: str | None = None
+    title: str
+    handle: str | None = None
+    description_html: str = ""
+    vendor: str = ""
+    product_type: str = ""
+    tags: list[str] = Field(default_factory=list)
+    status: ProductStatus
+    created_at: datetime
+    updated_at: datetime
+    has_only_default_variant: bool = False
+    options: list[ProductOption] = Field(default_factory=list)
+    variants: list[ProductVariant] = Field(default_factory=list)
+    media: list[ProductMedia] = Field(default_factory=list)
+
+    @field_validator("variants", "media", mode="before")
+    @classmethod
+    def _connection_nodes(cls, value: Any) -> Any:
+        """A connection as selected (`{pageInfo, nodes}`), or an already flattened list: the nodes."""
+        return value.get("nodes", []) if isinstance(value, Mapping) else value
+
+
+class ProductSetUserError(ShopifyModel):
+    field: list[str] | None = None
+    message: str
+    code: str | None = None

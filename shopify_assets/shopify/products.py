@@ -1,0 +1,166 @@
+"""Reading and writing products: one updated_at window, the sensor's change scan, fetches by id, productSet.
+
+Unlike customers', the products `updated_at` filter compares instants (SDL filter table), so windows
+are queried exactly. Every query names all statuses: the SDL gives the products `status` filter the
+default ACTIVE, and drafts and archived products are synced too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from shopify_assets.shopify.client import MAX_PAGE_SIZE, ShopifyClient
+from shopify_assets.shopify.customers import CHANGE_SCAN_PAGE_SIZE, parse_record
+from shopify_assets.shopify.errors import ShopifyPayloadError
+from shopify_assets.shopify.models import Product, ProductSetUserError, RecordStamp
+
+# Shopify refuses any single query whose requested cost exceeds 1000 points.
+MAX_QUERY_COST = 1000
+# Requested cost of one ProductFields node (see graphql/operations/products.graphql).
+PRODUCT_NODE_COST = 86
+# 2 + 11 x 86 = 948: a page of products, or a nodes(ids:) fetch of that many, stays under the limit.
+PRODUCTS_PER_REQUEST = (MAX_QUERY_COST - 2) // PRODUCT_NODE_COST
+ALL_STATUSES = "status:ACTIVE,DRAFT,ARCHIVED"
+# Connections ProductFields reads only a first page of; the rest comes from the named query.
+_INNER_CONNECTIONS = {"variants": "ProductVariantsPage", "media": "ProductMediaPage"}
+
+
+@dataclass(frozen=True)
+class ProductFetch:
+    """Result of fetch_products: records found (typed + raw), and requested ids Shopify no longer has."""
+
+    found: list[tuple[Product, dict[str, Any]]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProductSetOutcome:
+    """productSet's answer: the product as saved, or the userErrors that refused it."""
+
+    product: tuple[Product, dict[str, Any]] | None
+    user_errors: list[ProductSetUserError]
+
+
+def _aware(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {moment.isoformat()}")
+    return moment.astimezone(timezone.utc)
+
+
+def _search_time(moment: datetime) -> str:
+    return moment.strftime("'%Y-%m-%dT%H:%M:%SZ'")  # search syntax: date values must be quoted
+
+
+def products_query(start: datetime, end: datetime | None = None) -> str:
+    """A products search query for updatedAt in [start, end), whatever the status.
+
+    Shopify's timestamps have whole seconds: `>=` the start's second and `<` the end's are exact.
+    """
+    terms = [f"updated_at:>={_search_time(_aware(start, 'start'))}"]
+    if end is not None:
+        terms.append(f"updated_at:<{_search_time(_aware(end, 'end'))}")
+    return " ".join([*terms, ALL_STATUSES])
+
+
+def complete_product(client: ShopifyClient, node: dict[str, Any]) -> dict[str, Any]:
+    """The node with every variant and media item, reading the pages past ProductFields' first ones.
+
+    The result keeps the selection's shape (`{pageInfo, nodes}`), so a landed payload is a complete record.
+    """
+    for connection, operation in _INNER_CONNECTIONS.items():
+        page = node.get(connection)
+        if not isinstance(page, Mapping) or not (page.get("pageInfo") or {}).get("hasNextPage"):
+            continue
+        nodes = list(
+            client.paginate(
+                operation, {"id": node["id"]}, connection_path=("product", connection), page_size=MAX_PAGE_SIZE
+            )
+        )
+        node = {**node, connection: {"pageInfo": {"hasNextPage": False, "endCursor": None}, "nodes": nodes}}
+    return node
+
+
+def iter_products(
+    client: ShopifyClient,
+    *,
+    updated_from: datetime,
+    updated_to: datetime,
+    changed_since: datetime | None = None,
+) -> Iterator[tuple[Product, dict[str, Any]]]:
+    """Products with updated_from <= updatedAt < updated_to (and >= changed_since when given), complete.
+
+    Without changed_since: oldest first. With it: newest first, so the cost follows the number of changes.
+    """
+    updated_from = _aware(updated_from, "updated_from")
+    updated_to = _aware(updated_to, "updated_to")
+    if updated_from >= updated_to:
+        raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
+    lower = max(updated_from, _aware(changed_since, "changed_since")) if changed_since else updated_from
+    if lower >= updated_to:
+        return
+    query = products_query(lower, updated_to)
+    variables = {"query": query, "sortKey": "UPDATED_AT", "reverse": changed_since is not None}
+    pages = client.paginate("ProductsPage", variables, connection_path=("products",), page_size=PRODUCTS_PER_REQUEST)
+    for node in pages:
+        complete = complete_product(client, node)
+        yield parse_record(Product, complete, "product"), complete
+
+
+def iter_product_changes(client: ShopifyClient, *, since: datetime) -> Iterator[RecordStamp]:
+    """Ids and updatedAt of products changed at or after `since`, newest first (the sensor's scan)."""
+    since = _aware(since, "since")
+    variables = {"query": products_query(since)}
+    pages = client.paginate(
+        "ProductChanges", variables, connection_path=("products",), page_size=CHANGE_SCAN_PAGE_SIZE
+    )
+    for node in pages:
+        stamp = parse_record(RecordStamp, node, "product")
+        if stamp.updated_at < since:
+            return
+        yield stamp
+
+
+def fetch_products(client: ShopifyClient, ids: Sequence[str]) -> ProductFetch:
+    """Complete records for `ids` (GIDs). Ids Shopify answers with null (deleted, or not a product)
+    are returned in `missing`: a deleted product is news, not an error."""
+    if isinstance(ids, str):
+        raise TypeError("ids must be a sequence of product GIDs, not one string")
+    result = ProductFetch()
+    unique_ids = list(dict.fromkeys(ids))
+    for start in range(0, len(unique_ids), PRODUCTS_PER_REQUEST):
+        chunk = unique_ids[start : start + PRODUCTS_PER_REQUEST]
+        nodes = client.execute("ProductsByIds", {"ids": chunk}).get("nodes") or []
+        if len(nodes) != len(chunk):
+            raise ShopifyPayloadError(
+                f"ProductsByIds answered {len(nodes)} nodes for {len(chunk)} ids",
+                record_id=None,
+                fields=["nodes"],
+                operation_name="ProductsByIds",
+                variables={"ids": chunk},
+            )
+        for requested_id, node in zip(chunk, nodes):
+            if node:
+                complete = complete_product(client, node)
+                result.found.append((parse_record(Product, complete, "product"), complete))
+            else:
+                result.missing.append(requested_id)
+    return result
+
+
+def set_product(
+    client: ShopifyClient, product_input: Mapping[str, Any], product_id: str | None = None
+) -> ProductSetOutcome:
+    """productSet: update the product `product_id`, or create one when it is None (synchronously)."""
+    variables: dict[str, Any] = {"input": dict(product_input)}
+    if product_id is not None:
+        variables["identifier"] = {"id": product_id}
+    payload = client.execute("ProductSet", variables).get("productSet") or {}
+    errors = [parse_record(ProductSetUserError, error, "userError") for error in payload.get("userErrors") or []]
+    node = payload.get("product")
+    if errors or not node:
+        return ProductSetOutcome(None, errors)
+    complete = complete_product(client, node)
+    return ProductSetOutcome((parse_record(Product, complete, "product"), complete), [])
