@@ -237,7 +237,7 @@ class CatalogControl:
 
     def _rewrite_variants(self, product: Product, variants: list[dict[str, Any]]) -> Product:
         """productSet the product's options and variants, extending options with the values variants name."""
-        options = [
+        options: list[dict[str, Any]] = [
             {"name": option.name, "values": [{"name": value.name} for value in option.values]}
             for option in product.options
         ]

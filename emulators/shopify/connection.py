@@ -104,6 +104,7 @@ def page_request(field_name: str, args: Mapping[str, Any], sort_keys: Mapping[st
     if first is not None and last is not None:
         raise bad_request("providing both first and last is not supported")
     argument, size = ("first", first) if first is not None else ("last", last)
+    assert isinstance(size, int)
     if not 0 <= size <= MAX_PAGE_SIZE:
         raise bad_request(
             f"Argument '{argument}' on Field '{field_name}' has an invalid value ({size}). "

@@ -24,7 +24,7 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
-    execute,
+    execute_sync,
     get_operation_ast,
     parse,
     validate,
@@ -234,7 +234,8 @@ class AdminGraphQL:
             return GraphQLResponse(200, throttled_body(requested_total, status.as_json()))
 
         context = RequestContext(self.data, self.shop, int(self.clock()))
-        result = execute(
+        # Every resolver is synchronous, so the result is too.
+        result = execute_sync(
             self.schema,
             document,
             context_value=context,

@@ -291,7 +291,8 @@ class Order(CamelModel):
         return lines[0] + shipping[0], lines[1] + shipping[1]
 
     def total_tax(self) -> tuple[Decimal, Decimal]:
-        taxes = [tax.amount for line in [*self.line_items, *self.shipping_lines] for tax in line.tax_lines]
+        lines: list[LineItem | ShippingLine] = [*self.line_items, *self.shipping_lines]
+        taxes = [tax.amount for line in lines for tax in line.tax_lines]
         return total(taxes)
 
     def total_price(self) -> tuple[Decimal, Decimal]:
@@ -380,7 +381,8 @@ class OrderTable:
         with self.store.transaction() as connection:
             for order in orders:
                 Store.claim(connection, "orders", [order.id])
-                Store.claim(connection, "line_items", [line.id for line in [*order.line_items, *order.shipping_lines]])
+                line_ids = [line.id for line in order.line_items] + [line.id for line in order.shipping_lines]
+                Store.claim(connection, "line_items", line_ids)
                 Store.claim(connection, "refunds", [refund.id for refund in order.refunds])
                 columns = _columns(order)
                 connection.execute(

@@ -66,7 +66,7 @@ def test_the_data_is_messy(customers: list[Customer]) -> None:
     assert any(re.search(r"[()]", p) for p in address_phones)
     assert any(re.search(r"(ext\.|x|#)\s*\d+$", p) for p in address_phones)
     # The same person twice: same name and first address, another email.
-    people = {}
+    people: dict[tuple[str | None, str | None, str | None], str | None] = {}
     twins = 0
     for c in customers:
         key = (c.first_name, c.last_name, c.addresses[0].address1 if c.addresses else None)

@@ -225,7 +225,7 @@ def test_bad_lines_are_user_errors_naming_the_field(shop: ShopifyEmulatorHandle,
         if loc not in {lv["location"]["id"] for lv in i["inventoryLevels"]["nodes"]}
     )
     good = {"inventoryItemId": item["id"], "locationId": level["location"]["id"], "quantity": 1, "compareQuantity": 0}
-    cases = [
+    cases: list[tuple[dict[str, Any], list[dict[str, Any]], list[str], str]] = [
         ({"reason": "because"}, [good], ["input", "reason"], "INVALID_REASON"),
         ({"name": "committed"}, [good], ["input", "name"], "INVALID_NAME"),
         (

@@ -12,7 +12,7 @@ from emulators.shopify.customers import Customer
 from emulators.shopify.generator import ANCHOR, generate_customers
 from emulators.shopify.order_generator import GHOST_VARIANT, Sellable, generate_orders
 from emulators.shopify.order_pricing import Currency, LineSpec, Tax, full_refund, price_line, price_shipping
-from emulators.shopify.orders import Order
+from emulators.shopify.orders import LineItem, Order, ShippingLine
 
 ZERO = Decimal("0")
 
@@ -35,7 +35,8 @@ def sums(order: Order, index: int) -> dict[str, Decimal]:
     line_off = sum((line.discount.pair()[index] for line in order.line_items), ZERO)
     ship = sum((s.price.pair()[index] for s in order.shipping_lines), ZERO)
     ship_off = sum((s.discount.pair()[index] for s in order.shipping_lines), ZERO)
-    taxes = [t.amount.pair()[index] for line in [*order.line_items, *order.shipping_lines] for t in line.tax_lines]
+    taxed: list[LineItem | ShippingLine] = [*order.line_items, *order.shipping_lines]
+    taxes = [t.amount.pair()[index] for line in taxed for t in line.tax_lines]
     return {"gross": gross, "line_off": line_off, "ship": ship, "ship_off": ship_off, "tax": sum(taxes, ZERO)}
 
 
@@ -75,7 +76,7 @@ def test_numbers_ids_and_times(orders: list[Order]) -> None:
     assert [o.number for o in orders] == list(range(1001, 1001 + len(orders)))
     assert [o.id for o in orders] == sorted({o.id for o in orders})
     assert all(o.created_at <= o.updated_at <= ANCHOR for o in orders)
-    line_ids = [line.id for o in orders for line in [*o.line_items, *o.shipping_lines]]
+    line_ids = [line.id for o in orders for line in o.line_items] + [s.id for o in orders for s in o.shipping_lines]
     assert len(line_ids) == len(set(line_ids))
 
 

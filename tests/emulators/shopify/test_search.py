@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from emulators.shopify.filters import (
+    Filter,
     FreeTextFilter,
     IdFilter,
     NotImplementedFilter,
@@ -140,7 +141,7 @@ ROWS = [
     (3, epoch("2024-03-06T00:00:00"), None, "\x1fvip\x1fwholesale\x1f", " carla bobby "),
     (4, epoch("2024-03-04T12:00:00"), "dee@shop.test", "\x1fwholesale\x1f", " dee dee@shop.test "),
 ]
-FILTERS = {
+FILTERS: dict[str, Filter] = {
     "default": FreeTextFilter("words"),
     "email": TextFilter(("email",)),
     "id": IdFilter(),
