@@ -65,8 +65,10 @@ def product_payload(
     return payload
 
 
-def single_product(n: int, price: str = "19.99", sku: str | None = "TEE-1 - A1", **fields: Any) -> Product:
-    only = variant(n * 100, [("Title", "Default Title")], price, sku)
+def single_product(
+    n: int, price: str = "19.99", sku: str | None = "TEE-1 - A1", barcode: str | None = None, **fields: Any
+) -> Product:
+    only = variant(n * 100, [("Title", "Default Title")], price, sku, barcode=barcode)
     return Product.model_validate(product_payload(n, [only], **fields))
 
 

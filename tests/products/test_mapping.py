@@ -221,7 +221,10 @@ def test_product_set_plan_for_a_new_product_splits_nothing_and_warns_about_bins(
     created = Product.model_validate(
         product_payload(
             12,
-            [variant(120, [("Color", "Red")], "9.50", "MUG-R - C3"), variant(121, [("Color", "Blue")], "9.50", "MUG-B")],
+            [
+                variant(120, [("Color", "Red")], "9.50", "MUG-R - C3"),
+                variant(121, [("Color", "Blue")], "9.50", "MUG-B"),
+            ],
         )
     )
     assert match_created_variants(plan, created) == {
