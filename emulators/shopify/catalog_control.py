@@ -9,6 +9,7 @@ otherwise an edit stamps `updatedAt` with the wall-clock time, strictly after th
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -189,6 +190,12 @@ class CatalogControl:
             stamp = max(int(self.clock()), product.updated_at + 1)
         setter = ProductSetter(self.data.products, self.data.inventory, stamp)
         identifier = {"id": gid("Product", product.id)} if product else None
+        with self.data.products.store.transaction():
+            return self._plan_and_apply(setter, given, identifier, created_at)
+
+    def _plan_and_apply(
+        self, setter: ProductSetter, given: dict[str, Any], identifier: dict[str, str] | None, created_at: int | None
+    ) -> Product:
         try:
             plan = setter.plan(given, identifier)
         except Rejected as rejected:
@@ -310,9 +317,14 @@ class CatalogControl:
         status = body.get("status")
         if set(body) != {"status"} or status not in MEDIA_STATUSES:
             raise InputError([{"field": ["status"], "message": f"must be one of {', '.join(MEDIA_STATUSES)}"}])
-        product = self.data.products.media_owner(media_id)
-        if product is None:
-            return None
+        with self.data.products.store.transaction() as connection:
+            product = self.data.products.media_owner(media_id)
+            if product is None:
+                return None
+            self._save_media_status(product, media_id, status, connection)
+        return {"id": gid("MediaImage", media_id), "status": status}
+
+    def _save_media_status(self, product: Product, media_id: int, status: str, connection: sqlite3.Connection) -> None:
         now = int(self.clock())
         media = []
         for item in product.media:
@@ -330,12 +342,10 @@ class CatalogControl:
                     }
                 )
             media.append(item)
-        with self.data.products.store.transaction() as connection:
-            write = ProductWrite(
-                product.model_copy(update={"media": media}), self.data.products.variants_of(product.id), []
-            )
-            self.data.products.save([write], connection)
-        return {"id": gid("MediaImage", media_id), "status": status}
+        write = ProductWrite(
+            product.model_copy(update={"media": media}), self.data.products.variants_of(product.id), []
+        )
+        self.data.products.save([write], connection)
 
     def set_level(self, payload: Any) -> dict[str, Any]:
         """A stock change made in Shopify itself: named quantities at a location (stocked there if need be)."""

@@ -87,10 +87,11 @@ def _schedule_media(data: ShopData, product_id: int, media_ids: list[int]) -> No
 
 
 def _set_product(data: ShopData, now: int, given: Mapping[str, Any], identifier: Mapping[str, Any] | None) -> int:
-    """Plan and apply one productSet; the product's id, or Rejected."""
+    """Plan and apply one productSet in one transaction (no other write in between); the id, or Rejected."""
     setter = ProductSetter(data.products, data.inventory, now)
-    plan = setter.plan(given, identifier)
-    product = setter.apply(plan)
+    with data.products.store.transaction():
+        plan = setter.plan(given, identifier)
+        product = setter.apply(plan)
     _schedule_media(data, product.id, plan.new_media)
     return product.id
 
@@ -193,7 +194,9 @@ def resolve_product_reorder_media(
                 if moved is not None:
                     order.remove(moved)
                     order.insert(min(position, len(order)), moved)
-            write = ProductWrite(current.model_copy(update={"media": order}), data.products.variants_of(product_id), [])
+            # Reordering is a write like any other: the product's updatedAt moves.
+            update = {"media": order, "updated_at": int(time.time())}
+            write = ProductWrite(current.model_copy(update=update), data.products.variants_of(product_id), [])
             data.products.save([write], connection)
 
     return {"job": JobView(data.jobs.submit(work)), "mediaUserErrors": []}

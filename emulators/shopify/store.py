@@ -27,6 +27,7 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
+        self._depth = 0  # how deep the current thread is in nested transactions
         self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._connection.row_factory = sqlite3.Row
         self._connection.execute("PRAGMA journal_mode=WAL")
@@ -47,14 +48,28 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; it commits when the block ends and rolls back if it raises."""
+        """A write transaction; it commits when the block ends and rolls back if it raises.
+
+        Re-entrant: a transaction opened inside another joins it, so a whole read-check-write
+        (a productSet, say) can hold the store while the helpers it calls open their own.
+        """
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._connection
+                finally:
+                    self._depth -= 1
+                return
             self._connection.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self._connection
             except BaseException:
                 self._connection.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
             self._connection.execute("COMMIT")
 
     @staticmethod

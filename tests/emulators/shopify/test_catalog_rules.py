@@ -1,4 +1,4 @@
-"""Pure rules behind the catalog: money formats, handles, SDL filter defaults, background jobs."""
+"""Pure rules behind the catalog: money formats, handles, SDL filter defaults, background jobs, transactions."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from emulators.shopify.filters import filter_defaults, filter_names
 from emulators.shopify.jobs import Job, JobQueue
 from emulators.shopify.money import decimal_string, money_string, parse_decimal
 from emulators.shopify.products import parameterize
+from emulators.shopify.store import Store
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "graphql" / "schema" / "admin-2025-04.emulator.graphql"
 
@@ -89,3 +90,20 @@ def test_jobs_run_once_their_delay_has_passed() -> None:
         assert wait_for(failing).failed and failing.result is None
     finally:
         queue.close()
+
+
+def test_a_transaction_opened_inside_another_joins_it(tmp_path: Path) -> None:
+    store = Store(tmp_path / "shop.sqlite", ["CREATE TABLE t (x INTEGER)"])
+    with pytest.raises(RuntimeError):
+        with store.transaction() as outer:
+            outer.execute("INSERT INTO t VALUES (1)")
+            with store.transaction() as inner:
+                inner.execute("INSERT INTO t VALUES (2)")
+            raise RuntimeError("the outer block fails after the inner one ended")
+    assert store.rows("SELECT x FROM t") == []  # the inner write went with the outer rollback
+    with store.transaction() as outer:
+        with store.transaction() as inner:
+            inner.execute("INSERT INTO t VALUES (3)")
+        outer.execute("INSERT INTO t VALUES (4)")
+    assert [row["x"] for row in store.rows("SELECT x FROM t ORDER BY x")] == [3, 4]
+    store.close()

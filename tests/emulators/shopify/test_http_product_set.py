@@ -21,7 +21,10 @@ PRODUCT_SET = """mutation($input: ProductSetInput!, $identifier: ProductSetIdent
       metafield(namespace: "erp", key: "id") { value } }
     productSetOperation { id status }
     userErrors { field message code } } }"""
-OPTIONS = [{"name": "Color", "values": [{"name": "Red"}, {"name": "Blue"}]}, {"name": "Size", "values": [{"name": "M"}]}]
+OPTIONS = [
+    {"name": "Color", "values": [{"name": "Red"}, {"name": "Blue"}]},
+    {"name": "Size", "values": [{"name": "M"}]},
+]
 
 
 def variant(color: str, size: str = "M", **fields: Any) -> dict[str, Any]:
@@ -66,7 +69,10 @@ def test_a_handle_upserts_and_lists_are_replaced(shop: ShopifyEmulatorHandle, lo
             "vendor": "Acme",
             "tags": ["summer", "Summer", "cotton"],
             "productOptions": OPTIONS,
-            "variants": [variant("Red", sku="TEE-RED-M - A1", price="19.9"), variant("Blue", sku="TEE-BLU-M", price=21)],
+            "variants": [
+                variant("Red", sku="TEE-RED-M - A1", price="19.9"),
+                variant("Blue", sku="TEE-BLU-M", price=21),
+            ],
         },
         {"handle": "classic-tee"},
     )
@@ -162,7 +168,11 @@ def test_new_variants_are_stocked_where_the_input_says(shop: ShopifyEmulatorHand
             [(["input", "productOptions"], "OPTIONS_OVER_LIMIT")],
         ),
         (
-            {"title": "x", "productOptions": [OPTIONS[0], {"name": "color", "values": [{"name": "v"}]}], "variants": []},
+            {
+                "title": "x",
+                "productOptions": [OPTIONS[0], {"name": "color", "values": [{"name": "v"}]}],
+                "variants": [],
+            },
             None,
             [(["input", "productOptions", "1", "name"], "DUPLICATED_OPTION_NAME")],
         ),
@@ -187,7 +197,11 @@ def test_new_variants_are_stocked_where_the_input_says(shop: ShopifyEmulatorHand
             [(["input", "variants", "0", "price"], "INVALID_VARIANT")],
         ),
         (
-            {"title": "x", "productOptions": OPTIONS, "variants": [variant("Red", id="gid://shopify/ProductVariant/9")]},
+            {
+                "title": "x",
+                "productOptions": OPTIONS,
+                "variants": [variant("Red", id="gid://shopify/ProductVariant/9")],
+            },
             None,
             [(["input", "variants", "0", "id"], "PRODUCT_VARIANT_DOES_NOT_EXIST")],
         ),
@@ -219,7 +233,9 @@ def test_a_custom_id_upserts_through_a_metafield(shop: ShopifyEmulatorHandle) ->
     updated = product_set(shop, {"title": "ERP Product, renamed"}, identifier)["product"]
     assert (updated["id"], updated["title"]) == (created["id"], "ERP Product, renamed")
     mismatch = product_set(
-        shop, {"title": "x", "metafields": [{"namespace": "erp", "key": "id", "type": "id", "value": "P-43"}]}, identifier
+        shop,
+        {"title": "x", "metafields": [{"namespace": "erp", "key": "id", "type": "id", "value": "P-43"}]},
+        identifier,
     )
     assert codes(mismatch) == [(["input", "metafields"], "METAFIELD_MISMATCH")]
 
@@ -241,13 +257,18 @@ def test_asynchronous_product_set_is_polled_through_product_operation(shop: Shop
     assert done["product"] == {"handle": "async-lamp", "vendor": "Lumen"}
     # Background errors land on the operation.
     failing = product_set(shop, {"title": ""}, {"handle": "async-lamp"}, synchronous=False)["productSetOperation"]
-    assert eventually(lambda: (lambda o: o if o["status"] == "COMPLETE" else None)(
-        data(shop.graphql(poll, {"id": failing["id"]}))["productOperation"]
-    ))["userErrors"] == [{"code": "INVALID_PRODUCT"}]
+    assert eventually(
+        lambda: (lambda o: o if o["status"] == "COMPLETE" else None)(
+            data(shop.graphql(poll, {"id": failing["id"]}))["productOperation"]
+        )
+    )["userErrors"] == [{"code": "INVALID_PRODUCT"}]
 
 
 def test_new_media_are_processed_in_the_background(shop: ShopifyEmulatorHandle) -> None:
-    files = [{"originalSource": "https://images.example.com/a.jpg", "alt": "front"}, {"originalSource": "ftp://x/b.png"}]
+    files = [
+        {"originalSource": "https://images.example.com/a.jpg", "alt": "front"},
+        {"originalSource": "ftp://x/b.png"},
+    ]
     product = product_set(shop, {"title": "Framed Print", "files": files})["product"]
     assert [m["status"] for m in product["media"]["nodes"]] == ["PROCESSING", "PROCESSING"]
     query = "query($id: ID!) { product(id: $id) { media(first: 5) { nodes { id status } } } }"
@@ -261,9 +282,14 @@ def test_new_media_are_processed_in_the_background(shop: ShopifyEmulatorHandle) 
 
 
 def test_reorder_media_is_a_job_and_refuses_media_that_are_not_ready(shop: ShopifyEmulatorHandle) -> None:
-    files = [{"originalSource": f"https://images.example.com/{n}.jpg"} for n in range(3)]
-    product = product_set(shop, {"title": "Gallery", "files": files})["product"]
-    first, second, third = (m["id"] for m in product["media"]["nodes"])
+    # ftp:// sources never become READY by themselves (the emulator cannot fetch them): the test decides.
+    files = [{"originalSource": f"ftp://images.example.com/{n}.jpg"} for n in range(3)]
+    # Made in the admin a while ago, so that the reorder's own update shows.
+    created = shop.control.post(
+        "/products", json={"title": "Gallery", "files": files, "createdAt": "2024-02-01T00:00:00Z"}
+    )
+    product = created.json()
+    first, second, third = (m["id"] for m in product["media"])
     reorder = """mutation($id: ID!, $moves: [MoveInput!]!) { productReorderMedia(id: $id, moves: $moves) {
         job { id done } mediaUserErrors { field code } } }"""
     refused = data(shop.graphql(reorder, {"id": product["id"], "moves": [{"id": third, "newPosition": "0"}]}))
@@ -284,13 +310,17 @@ def test_reorder_media_is_a_job_and_refuses_media_that_are_not_ready(shop: Shopi
         )
     )
     assert done["query"] == {"product": {"id": product["id"]}}
-    order = data(shop.graphql("query($id: ID!) { product(id: $id) { media(first: 5) { nodes { id } } } }", {"id": product["id"]}))
-    assert [m["id"] for m in order["product"]["media"]["nodes"]] == [third, first, second]
+    query = "query($id: ID!) { product(id: $id) { updatedAt media(first: 5) { nodes { id } } } }"
+    order = data(shop.graphql(query, {"id": product["id"]}))["product"]
+    assert [m["id"] for m in order["media"]["nodes"]] == [third, first, second]
+    assert order["updatedAt"] > product["updatedAt"] == "2024-02-01T00:00:00Z"
 
 
 def test_product_delete_removes_the_product_and_its_variants(shop: ShopifyEmulatorHandle) -> None:
     product = product_set(shop, {"title": "Short-lived"})["product"]
-    delete = """mutation($id: ID!) { productDelete(input: {id: $id}) { deletedProductId userErrors { field message } } }"""
+    delete = (
+        """mutation($id: ID!) { productDelete(input: {id: $id}) { deletedProductId userErrors { field message } } }"""
+    )
     assert data(shop.graphql(delete, {"id": product["id"]}))["productDelete"] == {
         "deletedProductId": product["id"],
         "userErrors": [],
@@ -328,10 +358,14 @@ def test_input_arrays_are_limited_but_variants_follow_the_variant_limit(shop: Sh
         },
     )
     assert many["userErrors"] == []
-    count = data(shop.graphql("query($id: ID!) { product(id: $id) { variantsCount { count } } }", {"id": many["product"]["id"]}))
+    count = data(
+        shop.graphql("query($id: ID!) { product(id: $id) { variantsCount { count } } }", {"id": many["product"]["id"]})
+    )
     assert count["product"]["variantsCount"]["count"] == 300
 
 
 def test_input_the_emulator_does_not_model_is_refused_not_ignored(shop: ShopifyEmulatorHandle) -> None:
-    [error] = errors(shop.graphql(PRODUCT_SET, {"input": {"title": "x", "collections": ["gid://shopify/Collection/1"]}}))
+    [error] = errors(
+        shop.graphql(PRODUCT_SET, {"input": {"title": "x", "collections": ["gid://shopify/Collection/1"]}})
+    )
     assert error["extensions"]["code"] == "NOT_IMPLEMENTED" and "collections" in error["message"]
