@@ -44,17 +44,21 @@ def updated_at_sensor(
     scan: ChangeScan,
     configured_assets: Sequence[str],
     mode: str,
+    priority: int = 0,
+    interval_seconds: int | None = None,
 ) -> SensorDefinition:
     """A sensor reading (id, updatedAt) of `resource` changed since its cursor, newest first.
 
     It requests one run of `job` over the partitions the changes fall in, passing `changed_since`
     to each of `configured_assets` so the run fetches and reconciles only what changed.
+    `priority` becomes the runs' `dagster/priority` (the run queue admits higher first);
+    `interval_seconds` is the domain's cadence (default SYNC_SENSOR_INTERVAL_SECONDS).
     """
 
     @sensor(
         name=name,
         job=job,
-        minimum_interval_seconds=INTERVAL_SECONDS,
+        minimum_interval_seconds=interval_seconds or INTERVAL_SECONDS,
         default_status=DefaultSensorStatus.RUNNING,
         description=(
             f"Reads ids and updatedAt of Shopify {resource} changed since its cursor (newest first, with an "
@@ -102,6 +106,7 @@ def updated_at_sensor(
                         ASSET_PARTITION_RANGE_END_TAG: run.last_partition,
                         "shopify_sync/mode": mode,
                         "shopify_sync/changes": str(run.changes),
+                        "dagster/priority": str(priority),
                     },
                 )
             ],
