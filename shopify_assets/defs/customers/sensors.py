@@ -1,5 +1,6 @@
 """Incremental customer imports (the original design's IMPORT_CHANGED_CUSTOMERS)."""
 
+from shopify_assets.defs.cadence import PRIORITY
 from shopify_assets.defs.customers.jobs import customers_sync_job
 from shopify_assets.defs.customers.partitions import customer_partitions
 from shopify_assets.defs.updated_at_sensor import updated_at_sensor
@@ -13,4 +14,5 @@ shopify_customers_sensor = updated_at_sensor(
     scan=lambda client, since: iter_customer_changes(client, since=since),
     configured_assets=("shopify_customers", "odoo_partners"),
     mode="import_changed_customers",
+    priority=PRIORITY["customers"],
 )
