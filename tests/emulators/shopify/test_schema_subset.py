@@ -119,9 +119,11 @@ def test_every_definition_exists_identically_in_the_real_schema(emulator: GraphQ
     assert not problems, "\n".join(problems)
 
 
-def test_the_query_root_is_named_as_shopify_names_it(emulator: GraphQLSchema, real: GraphQLSchema) -> None:
+def test_the_roots_are_named_as_shopify_names_them(emulator: GraphQLSchema, real: GraphQLSchema) -> None:
     assert emulator.query_type is not None and real.query_type is not None
     assert emulator.query_type.name == real.query_type.name == "QueryRoot"
+    assert emulator.mutation_type is not None and real.mutation_type is not None
+    assert emulator.mutation_type.name == real.mutation_type.name == "Mutation"
 
 
 def test_committed_schema_is_what_the_generator_writes(real_document: DocumentNode) -> None:
