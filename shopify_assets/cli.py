@@ -27,7 +27,11 @@ class FullImport:
     target_noun: str
 
 
-FULL_IMPORTS = (FullImport("customers", "customers_sync", "odoo_partners", "partners"),)
+FULL_IMPORTS = (
+    FullImport("customers", "customers_sync", "odoo_partners", "partners"),
+    # Last: an order needs its customer and the products of its lines in Odoo.
+    FullImport("orders", "orders_sync", "odoo_sale_orders", "sale orders"),
+)
 
 
 def count_line(spec: FullImport, metadata: dict[str, Any]) -> str:

@@ -10,6 +10,9 @@ from dagster import Definitions
 from shopify_assets.defs.customers.assets import odoo_partners, shopify_customers
 from shopify_assets.defs.customers.jobs import customers_sync_job, import_customers
 from shopify_assets.defs.customers.sensors import shopify_customers_sensor
+from shopify_assets.defs.orders.assets import odoo_sale_orders, shopify_orders
+from shopify_assets.defs.orders.jobs import import_orders, orders_sync_job
+from shopify_assets.defs.orders.sensors import odoo_waiting_orders_sensor, shopify_orders_sensor
 from shopify_assets.defs.resources import (
     LandingResource,
     ledger_resource_from_env,
@@ -21,9 +24,9 @@ from shopify_assets.defs.resources import (
 def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
     """Definitions bound to the settings in `environ` (validated now, so a bad setting fails the load)."""
     return Definitions(
-        assets=[shopify_customers, odoo_partners],
-        jobs=[customers_sync_job, import_customers],
-        sensors=[shopify_customers_sensor],
+        assets=[shopify_customers, odoo_partners, shopify_orders, odoo_sale_orders],
+        jobs=[customers_sync_job, import_customers, orders_sync_job, import_orders],
+        sensors=[shopify_customers_sensor, shopify_orders_sensor, odoo_waiting_orders_sensor],
         resources={
             "shopify": shopify_resource_from_env(environ),
             "odoo": odoo_resource_from_env(environ),

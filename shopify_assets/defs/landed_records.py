@@ -1,0 +1,69 @@
+"""Landed records as typed models, and the ledger's ids to retry: what every import domain reads.
+
+A payload that does not validate becomes an issue naming the record, never a crash. Records that
+failed (or wait) on an earlier run are read again after the partitions' records, each id once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+
+from shopify_assets.defs.customers.landed import validation_issue
+from shopify_assets.landing.store import LandedRecord
+from shopify_assets.ledger import LedgerStatus, SyncLedger
+from shopify_assets.ledger.schema import sync_ledger as ledger_table
+from shopify_assets.mapping.partners import RecordIssue
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class LandedRecords(Generic[ModelT]):
+    """Iterate (model, raw payload) over landed records, each id once; count and collect issues on the way.
+
+    `retry` are records of earlier runs to try again; they come after the partitions' records and
+    are counted in `retried` when not already among them.
+    """
+
+    def __init__(
+        self, model: type[ModelT], records: Iterable[LandedRecord], *, retry: Iterable[LandedRecord] = ()
+    ) -> None:
+        self._model = model
+        self._sources = ((records, False), (retry, True))
+        self.count = 0
+        self.retried = 0
+        self.issues: list[RecordIssue] = []
+
+    def __iter__(self) -> Iterator[tuple[ModelT, dict[str, Any]]]:
+        seen: set[str] = set()
+        for records, is_retry in self._sources:
+            for record in records:
+                if record.id in seen:
+                    continue
+                seen.add(record.id)
+                self.count += 1
+                self.retried += is_retry
+                try:
+                    parsed = self._model.model_validate(record.payload)
+                except ValidationError as error:
+                    self.issues.append(validation_issue(record.id, error))
+                    continue
+                yield parsed, record.payload
+
+
+def ids_with_status(sync_ledger: SyncLedger, shop: str, resource: str, statuses: Sequence[LedgerStatus]) -> list[str]:
+    """Shopify ids of `resource` whose ledger row has one of `statuses`, in id order."""
+    with sync_ledger.engine.connect() as connection:
+        rows = connection.execute(
+            select(ledger_table.c.shopify_id)
+            .where(
+                ledger_table.c.shop == shop,
+                ledger_table.c.resource == resource,
+                ledger_table.c.status.in_([status.value for status in statuses]),
+            )
+            .order_by(ledger_table.c.shopify_id)
+        )
+        return [row.shopify_id for row in rows]
