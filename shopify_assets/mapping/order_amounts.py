@@ -134,6 +134,7 @@ def price_line(target: LineTarget) -> LinePricing:
 
 def _worse(current: LinePricing, other: LinePricing, target: LineTarget) -> bool:
     """Whether `other` comes closer to Shopify's amounts: the total first, then the subtotal."""
+
     def distance(pricing: LinePricing) -> tuple[Decimal, Decimal]:
         return abs(pricing.total_difference(target)), abs(pricing.odoo.subtotal - target.subtotal)
 

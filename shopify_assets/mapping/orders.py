@@ -170,7 +170,9 @@ def _taxes(order: Order, tax_lines: Sequence[TaxLine], field_name: str) -> tuple
         if tax.rate is None:
             raise OrderMappingError(order.id, field_name, f"tax line {tax.title!r} charges {amount} but has no rate")
         title = _clean(tax.title) or "Tax"
-        found.append((TaxKey(title, (tax.rate * HUNDRED).quantize(Decimal("0.0001")).normalize(), order.taxes_included), amount))
+        found.append(
+            (TaxKey(title, (tax.rate * HUNDRED).quantize(Decimal("0.0001")).normalize(), order.taxes_included), amount)
+        )
     return tuple(found)
 
 
@@ -218,7 +220,9 @@ def _product_line(order: Order, item: OrderLineItem, position: int) -> tuple[Ord
     return line, _pricing_warnings(order, line, field_name)
 
 
-def _shipping_line(order: Order, shipping: OrderShippingLine, position: int, offset: int) -> tuple[OrderLine, list[RecordIssue]]:
+def _shipping_line(
+    order: Order, shipping: OrderShippingLine, position: int, offset: int
+) -> tuple[OrderLine, list[RecordIssue]]:
     field_name = f"shippingLines[{shipping.id or position}]"
     taxes = _taxes(order, shipping.tax_lines, f"{field_name}.taxLines")
     target = LineTarget(
@@ -283,7 +287,9 @@ def order_values(order: Order) -> OrderValues:
             raise OrderMappingError(order.id, "customer.id", str(exc)) from exc
     email, phone = _clean(order.email), _clean(order.phone)
     first_address, prefix = (
-        (order.billing_address, "billingAddress.") if order.billing_address else (order.shipping_address, "shippingAddress.")
+        (order.billing_address, "billingAddress.")
+        if order.billing_address
+        else (order.shipping_address, "shippingAddress.")
     )
     buyer_name = (_full_name(first_address) if first_address else None) or email or phone or order.name
     buyer = _contact(first_address, buyer_name, prefix) or Contact(

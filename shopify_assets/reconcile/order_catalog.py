@@ -59,7 +59,9 @@ class OrderCatalog:
     def products(self, lines: Iterable[OrderLine]) -> ProductMatch:
         product_lines = [line for line in lines if line.kind is LineKind.PRODUCT]
         match = ProductMatch()
-        by_xmlid = self.gateway.external_ids(PRODUCT, {line.variant_xmlid for line in product_lines if line.variant_xmlid})
+        by_xmlid = self.gateway.external_ids(
+            PRODUCT, {line.variant_xmlid for line in product_lines if line.variant_xmlid}
+        )
         unmatched = [line for line in product_lines if by_xmlid.get(line.variant_xmlid or "") is None]
         by_code = self._by_default_code({line.sku for line in unmatched if line.sku})
         for line in product_lines:
@@ -168,7 +170,9 @@ class OrderCatalog:
         """The service product shipping lines are booked on, created the first time it is needed."""
         if self._shipping_id is None:
             name = self.options.shipping_product_name
-            rows = self.gateway.search_read(PRODUCT, [("name", "=", name), ("type", "=", "service")], ["id"], order="id")
+            rows = self.gateway.search_read(
+                PRODUCT, [("name", "=", name), ("type", "=", "service")], ["id"], order="id"
+            )
             if rows:
                 self._shipping_id = rows[0]["id"]
             else:

@@ -50,8 +50,11 @@ def resolve_order_partners(
     resolution = PartnerResolution()
     owners = _customer_partners(gateway, ledger, shop, orders, resolution)
     owners.update(_guest_partners(gateway, orders, resolution))
-    _addresses(gateway, [(values, owners[values.shopify_id]) for _, values, _ in orders if values.shopify_id in owners],
-               resolution)
+    _addresses(
+        gateway,
+        [(values, owners[values.shopify_id]) for _, values, _ in orders if values.shopify_id in owners],
+        resolution,
+    )
     return resolution
 
 
@@ -65,12 +68,18 @@ def _customer_partners(
     with_customer = [(order, values) for order, values, _ in orders if values.customer_xmlid]
     names = {values.customer_xmlid for _, values in with_customer if values.customer_xmlid}
     bound = gateway.external_ids(PARTNER, names) if names else {}
-    unsynced = {order.customer.id: order.customer for order, values in with_customer
-                if values.customer_xmlid not in bound and order.customer is not None}
+    unsynced = {
+        order.customer.id: order.customer
+        for order, values in with_customer
+        if values.customer_xmlid not in bound and order.customer is not None
+    }
     if unsynced:
         report = sync_partners(list(unsynced.values()), gateway=gateway, ledger=ledger, shop=shop)
-        bound.update(gateway.external_ids(PARTNER, {values.customer_xmlid for _, values in with_customer
-                                                    if values.customer_xmlid not in bound}))
+        bound.update(
+            gateway.external_ids(
+                PARTNER, {values.customer_xmlid for _, values in with_customer if values.customer_xmlid not in bound}
+            )
+        )
         errors = {issue.shopify_id: issue for issue in report.errors}
     else:
         errors = {}
@@ -129,9 +138,13 @@ def _addresses(gateway: OdooGateway, orders: Sequence[tuple[OrderValues, int]], 
     contacts = [contact for values, _ in orders for contact in (values.billing, values.shipping) if contact]
     refs = _refs(gateway, contacts)
     owner_ids = sorted({partner_id for _, partner_id in orders})
-    rows = gateway.search_read(
-        PARTNER, ["|", ("id", "in", owner_ids), ("parent_id", "in", owner_ids)], list(PARTNER_FIELDS), order="id"
-    ) if owner_ids else []
+    rows = (
+        gateway.search_read(
+            PARTNER, ["|", ("id", "in", owner_ids), ("parent_id", "in", owner_ids)], list(PARTNER_FIELDS), order="id"
+        )
+        if owner_ids
+        else []
+    )
     book = _AddressBook(rows)
     wanted: dict[tuple[str, str], dict[str, Any]] = {}  # (order, kind) -> vals of a contact to create
     chosen: dict[tuple[str, str], int] = {}
@@ -203,6 +216,7 @@ class _AddressBook:
     def match(self, partner_id: int, vals: Mapping[str, Any]) -> int | None:
         """The partner itself when its address is `vals`', else a child with that name and address."""
         keys = [name for name in ADDRESS_FIELDS if name in vals]
+
         def same(row: Mapping[str, Any]) -> bool:
             return all(_comparable(row.get(name)) == _comparable(vals[name]) for name in keys)
 

@@ -63,6 +63,7 @@ READBACK_FIELDS = ["state", "write_date", "order_line", "amount_total", "currenc
 EDITABLE_STATES = ("draft", "sent")
 TOTAL_TOLERANCE = CENT
 CANCEL_CONTEXT = {"disable_cancel_warning": True}
+DEFAULT_OPTIONS = OrderSyncOptions()
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def sync_orders(
     gateway: OdooGateway,
     ledger: SyncLedger,
     shop: str,
-    options: OrderSyncOptions = OrderSyncOptions(),
+    options: OrderSyncOptions = DEFAULT_OPTIONS,
     batch_size: int = 100,
 ) -> OrderSyncReport:
     """Create or update one Odoo sale order per Shopify order.
@@ -237,7 +238,9 @@ class _Reconciler:
         changing = [item for item in pending if item.decision.needs_lines and item.failure is None]
         self._resolve_lines(changing)
         self._resolve_partners([item for item in changing if item.failure is None and item.waiting is None])
-        ready = [item for item in pending if item.decision.changes_odoo and item.failure is None and item.waiting is None]
+        ready = [
+            item for item in pending if item.decision.changes_odoo and item.failure is None and item.waiting is None
+        ]
         self._create([item for item in ready if item.decision is Decision.CREATE])
         self._write([item for item in ready if item.decision is Decision.WRITE])
         done = [item for item in ready if item.failure is None]
@@ -270,7 +273,9 @@ class _Reconciler:
 
     def _last_changes(self, rows: Mapping[int, Mapping[str, Any]]) -> dict[int, datetime | None]:
         """The newest write_date of each order and its lines."""
-        lines = self.gateway.read(SALE_LINE, [line for row in rows.values() for line in row["order_line"]], ["write_date"])
+        lines = self.gateway.read(
+            SALE_LINE, [line for row in rows.values() for line in row["order_line"]], ["write_date"]
+        )
         changes: dict[int, datetime | None] = {}
         for order_id, row in rows.items():
             stamps = [parse_odoo_datetime(row["write_date"])]
@@ -282,7 +287,9 @@ class _Reconciler:
         row = item.row
         if row is None:
             if item.bound:
-                item.fail("externalId", f"{self._xmlid(item)} points at sale order {item.odoo_id}, which no longer exists")
+                item.fail(
+                    "externalId", f"{self._xmlid(item)} points at sale order {item.odoo_id}, which no longer exists"
+                )
             return Decision.CREATE
         write_date = item.changed_at
         previous = item.previous
@@ -302,14 +309,18 @@ class _Reconciler:
             if item.values.cancelled:
                 return Decision.RECORD
             self.report.warnings.append(
-                RecordIssue(item.shopify_id, "cancelledAt", f"sale order {item.odoo_id} is cancelled in Odoo only; left so")
+                RecordIssue(
+                    item.shopify_id, "cancelledAt", f"sale order {item.odoo_id} is cancelled in Odoo only; left so"
+                )
             )
             return Decision.KEEP_ODOO_STATE
         if item.values.cancelled:
             return Decision.CANCEL
         if row.get("locked"):
             self.report.warnings.append(
-                RecordIssue(item.shopify_id, "order", f"sale order {item.odoo_id} is locked in Odoo; changes not applied")
+                RecordIssue(
+                    item.shopify_id, "order", f"sale order {item.odoo_id} is locked in Odoo; changes not applied"
+                )
             )
             return Decision.KEEP_ODOO_STATE
         return Decision.WRITE
@@ -335,8 +346,11 @@ class _Reconciler:
             for line in item.values.product_lines:
                 if line.xmlid_name in item.placeholders:
                     self.report.warnings.append(
-                        RecordIssue(item.shopify_id, f"lineItems[{line.shopify_id}]",
-                                    f"no Odoo product for SKU {line.sku!r}: booked on the placeholder product")
+                        RecordIssue(
+                            item.shopify_id,
+                            f"lineItems[{line.shopify_id}]",
+                            f"no Odoo product for SKU {line.sku!r}: booked on the placeholder product",
+                        )
                     )
         self._taxes.update(taxes)
 
@@ -407,7 +421,9 @@ class _Reconciler:
         for result in self.gateway.write_many(SALE_ORDER, vals_by_id):
             if result.error is not None and result.id is not None:
                 item = by_id[result.id]
-                item.fail("order", f"Odoo refused the changes to sale order {result.id} ({item.values.name}): {result.error}")
+                item.fail(
+                    "order", f"Odoo refused the changes to sale order {result.id} ({item.values.name}): {result.error}"
+                )
 
     def _line_commands(self, item: _Pending, ours: Mapping[str, int]) -> list[tuple[Any, ...]]:
         wanted = self._lines(item)
@@ -526,8 +542,15 @@ class _Reconciler:
             odoo_currency = _many2one_name(row, "currency_id")
             if abs(odoo_total - item.values.total) > TOTAL_TOLERANCE or odoo_currency != item.values.currency:
                 self.report.mismatches.append(
-                    TotalMismatch(item.shopify_id, item.values.name, item.odoo_id, item.values.total,
-                                  item.values.currency, odoo_total, odoo_currency)
+                    TotalMismatch(
+                        item.shopify_id,
+                        item.values.name,
+                        item.odoo_id,
+                        item.values.total,
+                        item.values.currency,
+                        odoo_total,
+                        odoo_currency,
+                    )
                 )
 
     # -- outcomes -------------------------------------------------------------------------
@@ -567,7 +590,9 @@ class _Reconciler:
             odoo_model=SALE_ORDER,
             odoo_id=item.odoo_id,
             # A waiting order changed nothing in Odoo: keep the last sync's baseline.
-            shopify_updated_at=(previous.shopify_updated_at if previous else None) if waiting else item.order.updated_at,
+            shopify_updated_at=(previous.shopify_updated_at if previous else None)
+            if waiting
+            else item.order.updated_at,
             odoo_write_date=(previous.odoo_write_date if previous else None) if waiting else item.last_change,
             content_hash=(previous.content_hash if previous else None) if waiting else item.digest,
             last_error=error,
@@ -588,7 +613,9 @@ class _Reconciler:
         last change of an order this run did change."""
         self.report.failed += 1
         self.report.errors.append(RecordIssue(order.id, field_name, message))
-        odoo_id = item.odoo_id if item is not None and item.odoo_id is not None else (previous.odoo_id if previous else None)
+        odoo_id = (
+            item.odoo_id if item is not None and item.odoo_id is not None else (previous.odoo_id if previous else None)
+        )
         return LedgerEntry(
             shop=self.shop,
             resource=RESOURCE,
@@ -598,7 +625,8 @@ class _Reconciler:
             odoo_id=odoo_id,
             shopify_updated_at=previous.shopify_updated_at if previous else None,
             odoo_write_date=(
-                item.changed_after if item is not None and item.after is not None
+                item.changed_after
+                if item is not None and item.after is not None
                 else (previous.odoo_write_date if previous else None)
             ),
             content_hash=previous.content_hash if previous else None,

@@ -97,7 +97,11 @@ def iter_orders(
     lower = max(updated_from, _utc(changed_since, "changed_since")) if changed_since else updated_from
     if lower >= updated_to:
         return
-    variables = {"query": updated_at_query(lower, updated_to), "sortKey": "UPDATED_AT", "reverse": changed_since is not None}
+    variables = {
+        "query": updated_at_query(lower, updated_to),
+        "sortKey": "UPDATED_AT",
+        "reverse": changed_since is not None,
+    }
     for node in client.paginate("OrdersPage", variables, connection_path=("orders",), page_size=ORDER_PAGE_SIZE):
         updated_at = parse_record(RecordStamp, node, kind="order").updated_at
         if lower <= updated_at < updated_to:
@@ -134,7 +138,7 @@ def fetch_orders(client: ShopifyClient, ids: Sequence[str]) -> OrderFetch:
                 operation_name="OrdersByIds",
                 variables={"ids": chunk},
             )
-        for requested_id, node in zip(chunk, nodes):
+        for requested_id, node in zip(chunk, nodes, strict=True):
             if node:
                 complete = complete_lines(client, node)
                 result.found.append((parse_order(complete), complete))

@@ -42,7 +42,12 @@ def line_item(
 
 
 def shipping_line(
-    n: int, *, price: str, discounted: str | None = None, taxes: tuple[dict[str, Any], ...] = (), title: str = "Standard"
+    n: int,
+    *,
+    price: str,
+    discounted: str | None = None,
+    taxes: tuple[dict[str, Any], ...] = (),
+    title: str = "Standard",
 ) -> dict[str, Any]:
     return {
         "id": f"gid://shopify/ShippingLine/{n}",

@@ -43,8 +43,18 @@ def seed_odoo_catalog(pipeline: Any) -> int:
     odoo.execute_kw(
         "ir.model.data",
         "create",
-        [[{"module": "shopify", "name": variant_xmlid_name(v["id"]), "model": "product.product", "res_id": pid,
-           "noupdate": True} for (v, _), pid in zip(variants, ids)]],
+        [
+            [
+                {
+                    "module": "shopify",
+                    "name": variant_xmlid_name(v["id"]),
+                    "model": "product.product",
+                    "res_id": pid,
+                    "noupdate": True,
+                }
+                for (v, _), pid in zip(variants, ids, strict=True)
+            ]
+        ],
     )
     return len(ids)
 
@@ -60,7 +70,9 @@ def odoo_orders(pipeline: Any) -> dict[str, dict[str, Any]]:
     """Sale orders bound to Shopify orders, by the Shopify GID their external id names."""
     odoo = pipeline.odoo_client()
     refs = odoo.execute_kw(
-        "ir.model.data", "search_read", [[["module", "=", "shopify"], ["model", "=", "sale.order"]]],
+        "ir.model.data",
+        "search_read",
+        [[["module", "=", "shopify"], ["model", "=", "sale.order"]]],
         {"fields": ["name", "res_id"]},
     )
     rows = odoo.execute_kw("sale.order", "read", [[ref["res_id"] for ref in refs], ORDER_FIELDS])
@@ -74,7 +86,5 @@ def shop_total(payload: dict[str, Any]) -> Decimal:
 
 def check_evaluations(result: Any) -> list[Any]:
     return [
-        event.event_specific_data
-        for event in result.all_events
-        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+        event.event_specific_data for event in result.all_events if event.event_type_value == "ASSET_CHECK_EVALUATION"
     ]

@@ -12,7 +12,9 @@ from shopify_assets.mapping.order_amounts import LineTarget, odoo_line_amounts, 
 D = Decimal
 
 
-def shopify_line(quantity: int, price: str, discount: str, rates: tuple[str, ...] = (), included: bool = False) -> LineTarget:
+def shopify_line(
+    quantity: int, price: str, discount: str, rates: tuple[str, ...] = (), included: bool = False
+) -> LineTarget:
     """A line as Shopify prices it: each tax rounded to the cent on the discounted amount."""
     amount = quantity * D(price) - D(discount)
     percents = tuple(D(rate) for rate in rates)
@@ -71,7 +73,9 @@ def test_random_lines_come_within_a_cent_and_mostly_exact(included: bool) -> Non
         price = D(rng.randint(50, 40_000)) / 100
         share = D(rng.choice([0, 5, 10, 12.5, 15, 33])) / 100
         discount = min(round_cents(quantity * price * share) + D(rng.randint(0, 300)) / 100, quantity * price)
-        target = shopify_line(quantity, str(price), str(discount), (rng.choice(["8.25", "20", "6.625", "7"]),), included)
+        target = shopify_line(
+            quantity, str(price), str(discount), (rng.choice(["8.25", "20", "6.625", "7"]),), included
+        )
         pricing = price_line(target)
         assert abs(pricing.total_difference(target)) <= D("0.01")
         exact += pricing.exact

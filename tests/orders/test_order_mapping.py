@@ -25,8 +25,16 @@ def sample_order(**fields):
     return make_order(
         7,
         lines=[
-            line_item(71, price="19.99", quantity=3, sku="TEE-RED-M - A12", variant=501, discounts=("6.00",),
-                      taxes=(CA_TAX,), name="Tee - Red / M"),
+            line_item(
+                71,
+                price="19.99",
+                quantity=3,
+                sku="TEE-RED-M - A12",
+                variant=501,
+                discounts=("6.00",),
+                taxes=(CA_TAX,),
+                name="Tee - Red / M",
+            ),
             line_item(72, price="5.00", sku=None, variant=None, taxes=(tax("CA State Tax", "0.0825", "0.00"),)),
         ],
         shipping=[shipping_line(73, price="8.00", discounted="6.00", title="Express")],
@@ -38,7 +46,12 @@ def sample_order(**fields):
 def test_lines_carry_product_keys_prices_and_taxes() -> None:
     values = order_values(sample_order())
     tee, free_tax, shipping = values.lines
-    assert (tee.xmlid_name, tee.variant_xmlid, tee.sku, tee.name) == ("order_line_71", "variant_501", "TEE-RED-M", "Tee - Red / M")
+    assert (tee.xmlid_name, tee.variant_xmlid, tee.sku, tee.name) == (
+        "order_line_71",
+        "variant_501",
+        "TEE-RED-M",
+        "Tee - Red / M",
+    )
     assert (tee.pricing.price_unit, tee.pricing.discount, tee.quantity) == (D("19.99"), D("10.01"), 3)
     assert tee.taxes == (TaxKey("CA State Tax", D("8.25"), False),)
     assert tee.taxes[0].odoo_name == "CA State Tax 8.25%"
@@ -55,15 +68,27 @@ def test_order_header_state_and_partner_keys() -> None:
     assert (values.paid, values.cancelled, values.total, values.currency) == (True, False, D("69.42"), "USD")
     assert values.date_order == "2025-03-01 10:00:00"
     assert order_vals(values, 1, 2, 3) == {
-        "partner_id": 1, "partner_invoice_id": 2, "partner_shipping_id": 3,
-        "client_order_ref": "#1007", "origin": "Shopify #1007", "note": False,
+        "partner_id": 1,
+        "partner_invoice_id": 2,
+        "partner_shipping_id": 3,
+        "client_order_ref": "#1007",
+        "origin": "Shopify #1007",
+        "note": False,
     }
 
 
 @pytest.mark.parametrize(
     ("status", "paid"),
-    [("PAID", True), ("PARTIALLY_REFUNDED", True), ("REFUNDED", True), ("PENDING", False), ("AUTHORIZED", False),
-     ("PARTIALLY_PAID", False), ("VOIDED", False), (None, False)],
+    [
+        ("PAID", True),
+        ("PARTIALLY_REFUNDED", True),
+        ("REFUNDED", True),
+        ("PENDING", False),
+        ("AUTHORIZED", False),
+        ("PARTIALLY_PAID", False),
+        ("VOIDED", False),
+        (None, False),
+    ],
 )
 def test_only_paid_orders_are_confirmed(status, paid) -> None:
     assert order_values(sample_order(displayFinancialStatus=status)).paid is paid
@@ -100,27 +125,37 @@ def test_digest_follows_what_odoo_receives() -> None:
 def test_line_vals_always_send_the_price() -> None:
     line = order_values(sample_order()).lines[0]
     assert line_vals(line, 42, [3]) == {
-        "sequence": 10, "name": "Tee - Red / M", "product_id": 42, "product_uom_qty": 3,
-        "price_unit": 19.99, "discount": 10.01, "tax_id": [(6, 0, [3])],
+        "sequence": 10,
+        "name": "Tee - Red / M",
+        "product_id": 42,
+        "product_uom_qty": 3,
+        "price_unit": 19.99,
+        "discount": 10.01,
+        "tax_id": [(6, 0, [3])],
     }
     assert line_vals(line, 9, [], placeholder=True)["name"] == "Tee - Red / M (Shopify SKU TEE-RED-M: no Odoo product)"
 
 
 def test_a_tax_line_without_rate_names_the_order_and_the_line() -> None:
-    order = make_order(8, lines=[line_item(81, price="10.00", taxes=({"title": "VAT", "rate": None, "priceSet": money("2.00")},))],
-                       total="12.00")
+    order = make_order(
+        8,
+        lines=[line_item(81, price="10.00", taxes=({"title": "VAT", "rate": None, "priceSet": money("2.00")},))],
+        total="12.00",
+    )
     with pytest.raises(OrderMappingError) as error:
         order_values(order)
     assert str(error.value) == (
-        "order gid://shopify/Order/8: lineItems[gid://shopify/LineItem/81].taxLines: tax line 'VAT' charges 2.00 but has no rate"
+        "order gid://shopify/Order/8: lineItems[gid://shopify/LineItem/81].taxLines: "
+        "tax line 'VAT' charges 2.00 but has no rate"
     )
 
 
 def test_an_inexact_line_is_reported_with_its_difference() -> None:
     # 17.31 including 20 % tax: Odoo rounds the base (14.425) and the tax (2.885) up, both, so no
     # 2-decimal price and discount gives exactly 17.31.
-    order = make_order(9, lines=[line_item(91, price="17.31", taxes=(tax("VAT", "0.2", "2.89"),))], total="17.31",
-                       taxesIncluded=True)
+    order = make_order(
+        9, lines=[line_item(91, price="17.31", taxes=(tax("VAT", "0.2", "2.89"),))], total="17.31", taxesIncluded=True
+    )
     [warning] = order_values(order).warnings
     assert (warning.shopify_id, warning.field) == ("gid://shopify/Order/9", "lineItems[gid://shopify/LineItem/91]")
     assert warning.message == (

@@ -8,7 +8,14 @@ from dagster import RunRequest
 
 from shopify_assets.mapping.orders import PAID_STATUSES
 from shopify_assets.mapping.products import SkuError, parse_sku
-from tests.orders.support import check_evaluations, landed_orders, odoo_orders, seed_odoo_catalog, shop_total, shop_variants
+from tests.orders.support import (
+    check_evaluations,
+    landed_orders,
+    odoo_orders,
+    seed_odoo_catalog,
+    shop_total,
+    shop_variants,
+)
 
 CENT = Decimal("0.01")
 ORDERS_SENSOR = "shopify_orders_sensor"
@@ -49,7 +56,11 @@ def test_full_import_gives_one_sale_order_per_order_with_shopifys_totals(start_p
         assert abs(Decimal(str(order["amount_total"])) - shop_total(payload)) <= CENT, payload["name"]
         assert order["client_order_ref"] == payload["name"]
         expected_state = (
-            "cancel" if payload["cancelledAt"] else "sale" if payload["displayFinancialStatus"] in PAID_STATUSES else "draft"
+            "cancel"
+            if payload["cancelledAt"]
+            else "sale"
+            if payload["displayFinancialStatus"] in PAID_STATUSES
+            else "draft"
         )
         assert order["state"] == expected_state, payload["name"]
     [check] = check_evaluations(result)
@@ -99,10 +110,21 @@ def test_orders_cancelled_in_shopify_are_cancelled_in_odoo_after_the_next_tick(s
 def test_an_order_for_an_unknown_sku_waits_then_syncs_once_the_product_is_in_odoo(start_pipeline) -> None:
     pipeline = start_pipeline(orders=5, seed=2)
     seed_odoo_catalog(pipeline)
-    product = pipeline.shopify.control.post("/products", json={
-        "title": "Linen Apron", "status": "ACTIVE", "productOptions": [{"name": "Title", "values": [{"name": "Default Title"}]}],
-        "variants": [{"optionValues": [{"optionName": "Title", "name": "Default Title"}], "price": "24.00", "sku": "APRON-1 - Z9"}],
-    })
+    product = pipeline.shopify.control.post(
+        "/products",
+        json={
+            "title": "Linen Apron",
+            "status": "ACTIVE",
+            "productOptions": [{"name": "Title", "values": [{"name": "Default Title"}]}],
+            "variants": [
+                {
+                    "optionValues": [{"optionName": "Title", "name": "Default Title"}],
+                    "price": "24.00",
+                    "sku": "APRON-1 - Z9",
+                }
+            ],
+        },
+    )
     assert product.status_code == 201, product.text
     variant_id = product.json()["variants"][0]["id"]
     order = pipeline.shopify.control.post("/orders", json={"lineItems": [{"variantId": variant_id, "quantity": 2}]})
@@ -117,7 +139,9 @@ def test_an_order_for_an_unknown_sku_waits_then_syncs_once_the_product_is_in_odo
     assert not pipeline.tick(WAITING_SENSOR, cursor).run_requests  # nothing new in Odoo: nothing to retry
 
     odoo = pipeline.odoo_client()
-    odoo.execute_kw("product.product", "create", [{"name": "Linen Apron", "default_code": "APRON-1", "list_price": 24.0}])
+    odoo.execute_kw(
+        "product.product", "create", [{"name": "Linen Apron", "default_code": "APRON-1", "list_price": 24.0}]
+    )
     tick = pipeline.tick(WAITING_SENSOR, cursor)
     [request] = tick.run_requests
     result = pipeline.execute_request("orders_sync", request)
@@ -132,11 +156,16 @@ def test_import_orders_job_syncs_the_orders_given_by_id(start_pipeline) -> None:
     seed_odoo_catalog(pipeline)
     variant = next(v for v in shop_variants(pipeline) if _well_formed(v["sku"]))
     placed = [
-        pipeline.shopify.control.post("/orders", json={"lineItems": [{"variantId": variant["id"], "quantity": n}]}).json()
+        pipeline.shopify.control.post(
+            "/orders", json={"lineItems": [{"variantId": variant["id"], "quantity": n}]}
+        ).json()
         for n in (1, 2)
     ]
-    request = RunRequest(run_config={"ops": {"import_orders_by_id": {"config": {
-        "ids": [placed[0]["legacyResourceId"], placed[1]["id"]]}}}})
+    request = RunRequest(
+        run_config={
+            "ops": {"import_orders_by_id": {"config": {"ids": [placed[0]["legacyResourceId"], placed[1]["id"]]}}}
+        }
+    )
     pipeline.execute_request("import_orders", request)
 
     in_odoo = odoo_orders(pipeline)

@@ -20,7 +20,16 @@ from tests.reconcile.test_partners import wait_for_next_second
 
 SHOP = "demo.myshopify.com"
 CA = tax("CA State Tax", "0.0825", "4.45")
-LINE_FIELDS = ["name", "product_id", "product_uom_qty", "price_unit", "discount", "tax_id", "price_subtotal", "sequence"]
+LINE_FIELDS = [
+    "name",
+    "product_id",
+    "product_uom_qty",
+    "price_unit",
+    "discount",
+    "tax_id",
+    "price_subtotal",
+    "sequence",
+]
 
 
 @pytest.fixture
@@ -31,24 +40,40 @@ def ledger(tmp_path: Path) -> SyncLedger:
 @pytest.fixture
 def catalog(client: odoorpc.ODOO) -> dict[str, int]:
     """Two products as the product import leaves them: TEE-1 bound to variant 501, MUG-1 by SKU only."""
-    tee = client.execute_kw("product.product", "create", [{"name": "Tee", "default_code": "TEE-1", "list_price": 19.99}])
+    tee = client.execute_kw(
+        "product.product", "create", [{"name": "Tee", "default_code": "TEE-1", "list_price": 19.99}]
+    )
     mug = client.execute_kw("product.product", "create", [{"name": "Mug", "default_code": "MUG-1", "list_price": 9.0}])
-    client.execute_kw("ir.model.data", "create", [{"module": "shopify", "name": "variant_501",
-                                                   "model": "product.product", "res_id": tee, "noupdate": True}])
+    client.execute_kw(
+        "ir.model.data",
+        "create",
+        [{"module": "shopify", "name": "variant_501", "model": "product.product", "res_id": tee, "noupdate": True}],
+    )
     return {"tee": tee, "mug": mug}
 
 
 def run(odoo: Any, ledger: SyncLedger, orders: list[Order], **options: Any) -> OrderSyncReport:
-    return sync_orders(orders, gateway=gateway_for(odoo), ledger=ledger, shop=SHOP, options=OrderSyncOptions(**options),
-                       batch_size=2)
+    return sync_orders(
+        orders, gateway=gateway_for(odoo), ledger=ledger, shop=SHOP, options=OrderSyncOptions(**options), batch_size=2
+    )
 
 
 def a_sale(n: int = 1, **fields: Any) -> Order:
     """3 tees at 19.99 less 6.00, taxed 8.25 %, and 2 mugs; 6.00 shipping discounted to 5.00."""
     payload = dict(
-        lines=[line_item(10 * n + 1, price="19.99", quantity=3, sku="TEE-1 - A1", variant=501, discounts=("6.00",),
-                         taxes=(CA,)),
-               line_item(10 * n + 2, price="9.00", quantity=2, sku="MUG-1 - B7", variant=777, taxes=(tax("CA State Tax", "0.0825", "1.49"),))],
+        lines=[
+            line_item(
+                10 * n + 1, price="19.99", quantity=3, sku="TEE-1 - A1", variant=501, discounts=("6.00",), taxes=(CA,)
+            ),
+            line_item(
+                10 * n + 2,
+                price="9.00",
+                quantity=2,
+                sku="MUG-1 - B7",
+                variant=777,
+                taxes=(tax("CA State Tax", "0.0825", "1.49"),),
+            ),
+        ],
         shipping=[shipping_line(10 * n + 3, price="6.00", discounted="5.00")],
         total="82.91",
     )
@@ -57,10 +82,21 @@ def a_sale(n: int = 1, **fields: Any) -> Order:
 
 
 def sale_orders(client: odoorpc.ODOO) -> dict[str, dict[str, Any]]:
-    refs = client.execute_kw("ir.model.data", "search_read",
-                             [[["module", "=", "shopify"], ["model", "=", "sale.order"]], ["name", "res_id"]])
-    fields = ["state", "amount_untaxed", "amount_tax", "amount_total", "partner_id", "partner_invoice_id",
-              "partner_shipping_id", "client_order_ref", "order_line", "write_date"]
+    refs = client.execute_kw(
+        "ir.model.data", "search_read", [[["module", "=", "shopify"], ["model", "=", "sale.order"]], ["name", "res_id"]]
+    )
+    fields = [
+        "state",
+        "amount_untaxed",
+        "amount_tax",
+        "amount_total",
+        "partner_id",
+        "partner_invoice_id",
+        "partner_shipping_id",
+        "client_order_ref",
+        "order_line",
+        "write_date",
+    ]
     rows = {row["id"]: row for row in client.execute_kw("sale.order", "read", [[r["res_id"] for r in refs], fields])}
     return {ref["name"]: rows[ref["res_id"]] for ref in refs}
 
@@ -70,8 +106,11 @@ def lines_of(client: odoorpc.ODOO, order: dict[str, Any]) -> list[dict[str, Any]
 
 
 def line_xmlids(client: odoorpc.ODOO) -> dict[int, str]:
-    refs = client.execute_kw("ir.model.data", "search_read",
-                             [[["module", "=", "shopify"], ["model", "=", "sale.order.line"]], ["name", "res_id"]])
+    refs = client.execute_kw(
+        "ir.model.data",
+        "search_read",
+        [[["module", "=", "shopify"], ["model", "=", "sale.order.line"]], ["name", "res_id"]],
+    )
     return {ref["res_id"]: ref["name"] for ref in refs}
 
 
@@ -85,17 +124,25 @@ def test_a_paid_order_becomes_a_confirmed_sale_order_charging_shopifys_amounts(
     assert (order["state"], order["client_order_ref"]) == ("sale", "#1001")
     assert (order["amount_untaxed"], order["amount_tax"], order["amount_total"]) == (76.97, 5.94, 82.91)
     tee, mug, shipping = sorted(lines_of(client, order), key=lambda line: line["sequence"])
-    assert (tee["product_id"][0], tee["product_uom_qty"], tee["price_unit"], tee["discount"]) == (catalog["tee"], 3, 19.99, 10.01)
+    assert (tee["product_id"][0], tee["product_uom_qty"], tee["price_unit"], tee["discount"]) == (
+        catalog["tee"],
+        3,
+        19.99,
+        10.01,
+    )
     assert mug["product_id"][0] == catalog["mug"]  # found by SKU: no variant_777 in Odoo
     assert (shipping["product_id"][1], shipping["price_subtotal"], shipping["tax_id"]) == ("Shipping", 5.0, [])
     [ca_tax] = client.execute_kw("account.tax", "read", [tee["tax_id"], ["name", "amount", "price_include"]])
     assert (ca_tax["name"], ca_tax["amount"], ca_tax["price_include"]) == ("CA State Tax 8.25%", 8.25, False)
     assert mug["tax_id"] == tee["tax_id"]
     assert sorted(line_xmlids(client).values()) == ["order_line_11", "order_line_12", "shipping_line_13"]
-    [partner] = client.execute_kw("ir.model.data", "search_read",
-                                  [[["name", "=", "customer_5"], ["model", "=", "res.partner"]], ["res_id"]])
+    [partner] = client.execute_kw(
+        "ir.model.data", "search_read", [[["name", "=", "customer_5"], ["model", "=", "res.partner"]], ["res_id"]]
+    )
     assert order["partner_id"][0] == partner["res_id"]
-    assert ledger.get_many(SHOP, "order", ["gid://shopify/Order/1"])["gid://shopify/Order/1"].status is LedgerStatus.SYNCED
+    assert (
+        ledger.get_many(SHOP, "order", ["gid://shopify/Order/1"])["gid://shopify/Order/1"].status is LedgerStatus.SYNCED
+    )
 
     again = run(odoo, ledger, [a_sale(customer=customer(5))])
     assert (again.created, again.updated, again.skipped, again.totals_checked) == (0, 0, 1, 1)
@@ -106,21 +153,28 @@ def test_taxes_are_shared_per_title_rate_and_inclusion_and_a_clashing_tax_fails_
     odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger, catalog: dict[str, int]
 ) -> None:
     vat = tax("VAT", "0.2", "4.00")
-    included = make_order(3, lines=[line_item(31, price="24.00", sku="TEE-1", taxes=(vat,))], total="24.00",
-                          taxesIncluded=True)
+    included = make_order(
+        3, lines=[line_item(31, price="24.00", sku="TEE-1", taxes=(vat,))], total="24.00", taxesIncluded=True
+    )
     client.execute_kw("account.tax", "create", [{"name": "GST 5%", "amount": 7.0, "type_tax_use": "sale"}])
-    clashing = make_order(4, lines=[line_item(41, price="10.00", sku="MUG-1", taxes=(tax("GST", "0.05", "0.50"),))],
-                          total="10.50")
+    clashing = make_order(
+        4, lines=[line_item(41, price="10.00", sku="MUG-1", taxes=(tax("GST", "0.05", "0.50"),))], total="10.50"
+    )
     report = run(odoo, ledger, [a_sale(1), a_sale(2), included, clashing])
 
     assert (report.created, report.failed) == (3, 1)
     [error] = report.errors
     assert error.shopify_id == "gid://shopify/Order/4" and error.field == "taxLines"
     assert "Odoo tax 'GST 5%'" in error.message and "not 5% with price_include=False" in error.message
-    taxes = client.execute_kw("account.tax", "search_read", [[["name", "in", ["CA State Tax 8.25%", "VAT 20% incl."]]],
-                                                             ["name", "amount", "price_include"]])
+    taxes = client.execute_kw(
+        "account.tax",
+        "search_read",
+        [[["name", "in", ["CA State Tax 8.25%", "VAT 20% incl."]]], ["name", "amount", "price_include"]],
+    )
     assert sorted((t["name"], t["amount"], t["price_include"]) for t in taxes) == [
-        ("CA State Tax 8.25%", 8.25, False), ("VAT 20% incl.", 20.0, True)]
+        ("CA State Tax 8.25%", 8.25, False),
+        ("VAT 20% incl.", 20.0, True),
+    ]
     assert sale_orders(client)["order_3"]["amount_total"] == 24.0  # the customer paid 24.00, tax inside
 
 
@@ -129,8 +183,9 @@ def test_guests_get_one_partner_per_email_and_delivery_addresses_as_child_contac
 ) -> None:
     elsewhere = address(firstName="Sam", lastName="Roe", address1="9 Pier Rd", city="Oakland", zip="94607")
     first = a_sale(1, email="guest@example.com", billingAddress=address(firstName="Ann", lastName="Lee"))
-    second = a_sale(2, email="Guest@Example.com", billingAddress=address(firstName="Ann", lastName="Lee"),
-                    shippingAddress=elsewhere)
+    second = a_sale(
+        2, email="Guest@Example.com", billingAddress=address(firstName="Ann", lastName="Lee"), shippingAddress=elsewhere
+    )
     report = run(odoo, ledger, [first, second])
     assert report.created == 2
 
@@ -138,12 +193,25 @@ def test_guests_get_one_partner_per_email_and_delivery_addresses_as_child_contac
     assert orders["order_1"]["partner_id"] == orders["order_2"]["partner_id"]
     partner_id = orders["order_1"]["partner_id"][0]
     [guest] = client.execute_kw("res.partner", "read", [[partner_id], ["name", "email", "city", "customer_rank"]])
-    assert (guest["name"], guest["email"], guest["city"], guest["customer_rank"]) == ("Ann Lee", "guest@example.com", "San Francisco", 1)
+    assert (guest["name"], guest["email"], guest["city"], guest["customer_rank"]) == (
+        "Ann Lee",
+        "guest@example.com",
+        "San Francisco",
+        1,
+    )
     assert orders["order_1"]["partner_shipping_id"][0] == orders["order_1"]["partner_invoice_id"][0] == partner_id
-    [delivery] = client.execute_kw("res.partner", "read", [[orders["order_2"]["partner_shipping_id"][0]],
-                                                           ["name", "type", "parent_id", "street", "city"]])
+    [delivery] = client.execute_kw(
+        "res.partner",
+        "read",
+        [[orders["order_2"]["partner_shipping_id"][0]], ["name", "type", "parent_id", "street", "city"]],
+    )
     assert (delivery["name"], delivery["type"], delivery["parent_id"][0], delivery["street"], delivery["city"]) == (
-        "Sam Roe", "delivery", partner_id, "9 Pier Rd", "Oakland")
+        "Sam Roe",
+        "delivery",
+        partner_id,
+        "9 Pier Rd",
+        "Oakland",
+    )
 
 
 def test_an_order_of_an_imported_customer_uses_its_partner(
@@ -168,37 +236,57 @@ def test_a_draft_order_is_rewritten_and_a_confirmed_one_keeps_removed_lines_at_z
     assert sale_orders(client)["order_1"]["state"] == "draft"
 
     edited = order_payload(
-        1, lines=[line_item(11, price="19.99", quantity=5, sku="TEE-1 - A1", variant=501),
-                  line_item(14, price="9.00", sku="MUG-1 - B7")],
-        total="108.95", displayFinancialStatus="PENDING", updatedAt="2025-03-02T10:00:00Z",
+        1,
+        lines=[
+            line_item(11, price="19.99", quantity=5, sku="TEE-1 - A1", variant=501),
+            line_item(14, price="9.00", sku="MUG-1 - B7"),
+        ],
+        total="108.95",
+        displayFinancialStatus="PENDING",
+        updatedAt="2025-03-02T10:00:00Z",
     )
     report = run(odoo, ledger, [Order.model_validate(edited)])
     assert report.updated == 1
     order = sale_orders(client)["order_1"]
     assert sorted((line["name"], line["product_uom_qty"]) for line in lines_of(client, order)) == [
-        ("Item 11", 5.0), ("Item 14", 1.0)]
+        ("Item 11", 5.0),
+        ("Item 14", 1.0),
+    ]
     assert order["amount_total"] == 108.95
     assert sorted(line_xmlids(client).values()) == ["order_line_11", "order_line_14"]
 
     paid = Order.model_validate({**edited, "displayFinancialStatus": "PAID", "updatedAt": "2025-03-03T10:00:00Z"})
     assert run(odoo, ledger, [paid]).confirmed == 1
-    without_mug = Order.model_validate({**edited, "displayFinancialStatus": "PAID", "updatedAt": "2025-03-04T10:00:00Z",
-                                        "lineItems": {"nodes": edited["lineItems"]["nodes"][:1]},
-                                        "totalPriceSet": money("99.95", "99.95")})
+    without_mug = Order.model_validate(
+        {
+            **edited,
+            "displayFinancialStatus": "PAID",
+            "updatedAt": "2025-03-04T10:00:00Z",
+            "lineItems": {"nodes": edited["lineItems"]["nodes"][:1]},
+            "totalPriceSet": money("99.95", "99.95"),
+        }
+    )
     report = run(odoo, ledger, [without_mug])
     assert (report.updated, report.failed) == (1, 0)
     order = sale_orders(client)["order_1"]
     assert order["state"] == "sale"
     assert sorted((line["name"], line["product_uom_qty"]) for line in lines_of(client, order)) == [
-        ("Item 11", 5.0), ("Item 14", 0.0)]  # Odoo refuses to delete a confirmed order's line
+        ("Item 11", 5.0),
+        ("Item 14", 0.0),
+    ]  # Odoo refuses to delete a confirmed order's line
     assert order["amount_total"] == 99.95
 
 
-def test_cancellations_cancel_the_sale_order(odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger, catalog: dict[str, int]) -> None:
+def test_cancellations_cancel_the_sale_order(
+    odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger, catalog: dict[str, int]
+) -> None:
     run(odoo, ledger, [a_sale(1)])
-    cancelled = [a_sale(1, cancelledAt="2025-03-05T00:00:00Z", updatedAt="2025-03-05T00:00:00Z",
-                        displayFinancialStatus="REFUNDED"),
-                 a_sale(2, cancelledAt="2025-03-05T00:00:00Z", displayFinancialStatus="VOIDED")]
+    cancelled = [
+        a_sale(
+            1, cancelledAt="2025-03-05T00:00:00Z", updatedAt="2025-03-05T00:00:00Z", displayFinancialStatus="REFUNDED"
+        ),
+        a_sale(2, cancelledAt="2025-03-05T00:00:00Z", displayFinancialStatus="VOIDED"),
+    ]
     report = run(odoo, ledger, cancelled)
     assert (report.updated, report.created, report.cancelled, report.failed) == (1, 1, 2, 0)
     orders = sale_orders(client)
@@ -226,8 +314,14 @@ def test_an_odoo_edit_newer_than_shopify_is_kept_and_counted(
 def test_unknown_products_wait_unless_a_placeholder_is_chosen(
     odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger, catalog: dict[str, int]
 ) -> None:
-    unknown = make_order(5, lines=[line_item(51, price="12.00", sku="GONE-1 - X", name="Old Hat"),
-                                   line_item(52, price="19.99", sku="TEE-1 - A1")], total="31.99")
+    unknown = make_order(
+        5,
+        lines=[
+            line_item(51, price="12.00", sku="GONE-1 - X", name="Old Hat"),
+            line_item(52, price="19.99", sku="TEE-1 - A1"),
+        ],
+        total="31.99",
+    )
     report = run(odoo, ledger, [unknown])
     assert (report.waiting, report.created) == (1, 0)
     [reason] = report.waiting_reasons
@@ -236,9 +330,14 @@ def test_unknown_products_wait_unless_a_placeholder_is_chosen(
     assert (entry.status, entry.last_error, entry.odoo_id) == (LedgerStatus.WAITING, reason.message, None)
 
     assert run(odoo, ledger, [unknown], placeholder_product_code="UNMATCHED").waiting == 1  # not in Odoo either
-    client.execute_kw("product.product", "create", [{"name": "Unmatched item", "default_code": "UNMATCHED", "type": "service"}])
+    client.execute_kw(
+        "product.product", "create", [{"name": "Unmatched item", "default_code": "UNMATCHED", "type": "service"}]
+    )
     report = run(odoo, ledger, [unknown], placeholder_product_code="UNMATCHED")
     assert (report.created, report.waiting) == (1, 0)
     hat = next(line for line in lines_of(client, sale_orders(client)["order_5"]) if line["name"].startswith("Old Hat"))
     assert (hat["name"], hat["product_id"][1], hat["price_unit"]) == (
-        "Old Hat (Shopify SKU GONE-1: no Odoo product)", "[UNMATCHED] Unmatched item", 12.0)
+        "Old Hat (Shopify SKU GONE-1: no Odoo product)",
+        "[UNMATCHED] Unmatched item",
+        12.0,
+    )

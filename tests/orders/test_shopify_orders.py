@@ -35,15 +35,20 @@ def client(shop: ShopifyEmulatorHandle) -> Iterator[ShopifyClient]:
 def place_big_order(shop: ShopifyEmulatorHandle) -> dict:
     """An order with more line items and shipping lines than one OrderFields page holds."""
     variants = shop.graphql("{ productVariants(first: 7) { nodes { id } } }").json()["data"]["productVariants"]["nodes"]
-    response = shop.control.post("/orders", json={
-        "lineItems": [{"variantId": variant["id"], "quantity": 1} for variant in variants],
-        "shippingLines": [{"title": f"Parcel {n}", "price": "4.00"} for n in range(3)],
-    })
+    response = shop.control.post(
+        "/orders",
+        json={
+            "lineItems": [{"variantId": variant["id"], "quantity": 1} for variant in variants],
+            "shippingLines": [{"title": f"Parcel {n}", "price": "4.00"} for n in range(3)],
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def test_a_window_reads_every_order_complete_within_the_cost_limit(shop: ShopifyEmulatorHandle, client: ShopifyClient) -> None:
+def test_a_window_reads_every_order_complete_within_the_cost_limit(
+    shop: ShopifyEmulatorHandle, client: ShopifyClient
+) -> None:
     big = place_big_order(shop)
     orders = {order.id: (order, raw) for order, raw in iter_orders(client, updated_from=EPOCH, updated_to=FAR)}
     assert len(orders) == GENERATED + 1
@@ -70,7 +75,9 @@ def test_window_bounds_and_changed_since(shop: ShopifyEmulatorHandle, client: Sh
 
 def test_the_change_scan_sees_a_cancellation(shop: ShopifyEmulatorHandle, client: ShopifyClient) -> None:
     before = datetime.now(timezone.utc) - timedelta(seconds=1)
-    target = next(order for order, _ in iter_orders(client, updated_from=EPOCH, updated_to=FAR) if order.cancelled_at is None)
+    target = next(
+        order for order, _ in iter_orders(client, updated_from=EPOCH, updated_to=FAR) if order.cancelled_at is None
+    )
     response = shop.control.post(f"/orders/{target.legacy_resource_id}/cancel", json={"reason": "CUSTOMER"})
     assert response.status_code == 200, response.text
     stamps = list(iter_order_changes(client, since=before))

@@ -54,8 +54,10 @@ def import_orders_by_id(
         fetched = fetch_orders(client, gids)
         shopify_metadata = client_metadata(client)
     for missing in fetched.missing:
-        context.log.warning(f"order {missing} does not exist in Shopify (deleted, a wrong id, or older than 60 days "
-                            "without the read_all_orders scope)")
+        context.log.warning(
+            f"order {missing} does not exist in Shopify (deleted, a wrong id, or older than 60 days "
+            "without the read_all_orders scope)"
+        )
     if not fetched.found:
         raise Failure(f"none of the orders {', '.join(gids)} exists in Shopify")
     landed = store.land(
@@ -72,8 +74,12 @@ def import_orders_by_id(
     shop = shopify.settings().shop
     with ledger.get_ledger() as sync_ledger:
         outcome = reconcile_orders(
-            context.log, landed_orders(store.read_ids([order.id for order, _ in fetched.found])),
-            shop=shop, odoo=odoo, sync_ledger=sync_ledger, options=order_sync_options(),
+            context.log,
+            landed_orders(store.read_ids([order.id for order, _ in fetched.found])),
+            shop=shop,
+            odoo=odoo,
+            sync_ledger=sync_ledger,
+            options=order_sync_options(),
         )
     metadata = {"mode": "by_id", **outcome.metadata, **(outcome.check.metadata or {})}
     for partition in landed.partitions_written:

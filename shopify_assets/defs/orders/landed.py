@@ -67,7 +67,8 @@ def reconcile_orders(
     for mismatch in report.mismatches:
         log.warning(
             f"order {mismatch.order_name} ({mismatch.shopify_id}): Odoo sale order {mismatch.odoo_id} totals "
-            f"{mismatch.odoo_total} {mismatch.odoo_currency}, Shopify {mismatch.shopify_total} {mismatch.shopify_currency}"
+            f"{mismatch.odoo_total} {mismatch.odoo_currency}, "
+            f"Shopify {mismatch.shopify_total} {mismatch.shopify_currency}"
         )
     failed = report.failed + len(landed.issues)
     log.info(
@@ -111,4 +112,6 @@ def mismatches_table(mismatches: Sequence[TotalMismatch]) -> str:
         for m in mismatches[:MAX_ISSUE_ROWS]
     ]
     more = [f"\n{len(mismatches) - MAX_ISSUE_ROWS} more in the run's logs."] if len(mismatches) > MAX_ISSUE_ROWS else []
-    return "\n".join(["| order | Shopify id | sale order | Shopify total | Odoo total |", "|---|---|---|---|---|", *rows, *more])
+    return "\n".join(
+        ["| order | Shopify id | sale order | Shopify total | Odoo total |", "|---|---|---|---|---|", *rows, *more]
+    )

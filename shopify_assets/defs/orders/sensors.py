@@ -52,8 +52,10 @@ def product_changes(cursor: str | None, rows: list[dict]) -> tuple[list[int], st
     if not rows:
         return new, cursor or json.dumps(seen)
     newest = max(row["write_date"] for row in rows)
-    ids = sorted({row["id"] for row in rows if row["write_date"] == newest}
-                 | (set(seen["ids"]) if newest == seen["write_date"] else set()))
+    ids = sorted(
+        {row["id"] for row in rows if row["write_date"] == newest}
+        | (set(seen["ids"]) if newest == seen["write_date"] else set())
+    )
     return new, json.dumps({"write_date": newest, "ids": ids})
 
 
