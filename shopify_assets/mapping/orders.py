@@ -127,6 +127,11 @@ class OrderValues:
     warnings: tuple[RecordIssue, ...] = field(default=(), compare=False)
 
     @property
+    def origin(self) -> str:
+        """The sale order's source document: how a sale order created for this order is recognised."""
+        return f"Shopify {self.name}"
+
+    @property
     def product_lines(self) -> tuple[OrderLine, ...]:
         return tuple(line for line in self.lines if line.kind is LineKind.PRODUCT)
 
@@ -393,6 +398,6 @@ def order_vals(values: OrderValues, partner_id: int, invoice_id: int, shipping_i
         "partner_invoice_id": invoice_id,
         "partner_shipping_id": shipping_id,
         "client_order_ref": values.name,
-        "origin": f"Shopify {values.name}",
+        "origin": values.origin,
         "note": values.note or False,
     }

@@ -3,7 +3,9 @@ partner, lines, taxes and shipping; confirmed when paid, cancelled when cancelle
 
 Per batch:
 1. map every order (an order that cannot be mapped fails alone);
-2. find its sale order: the external id `shopify.order_<n>`, else the ledger's id; read its state;
+2. find its sale order: the external id `shopify.order_<n>`, else the ledger's id, else an unbound
+   sale order with its origin and reference (one this sync created when a run stopped before binding
+   it); read its state;
 3. decide: unchanged (same content hash and last Odoo change as the ledger recorded) -> skip; edited
    in Odoo since the last sync and more recently than in Shopify -> keep Odoo's (newest wins); locked
    in Odoo, or cancelled there while Shopify's is not -> keep Odoo's; cancelled in Shopify -> cancel;
@@ -244,8 +246,9 @@ class _Reconciler:
         self._create([item for item in ready if item.decision is Decision.CREATE])
         self._write([item for item in ready if item.decision is Decision.WRITE])
         done = [item for item in ready if item.failure is None]
-        self._bind_orders([item for item in done if not item.bound])
-        self._bind_lines([item for item in done if item.decision.needs_lines])
+        unbound = [item for item in pending if item.odoo_id is not None and not item.bound and item.failure is None]
+        self._bind_orders(unbound)
+        self._bind_lines([item for item in pending if (item in done and item.decision.needs_lines) or item in unbound])
         self._confirm([item for item in done if item.values.paid and not item.values.cancelled])
         self._cancel([item for item in done if item.values.cancelled])
         self._read_back([item for item in ready if item.odoo_id is not None])
@@ -263,6 +266,7 @@ class _Reconciler:
                 item.odoo_id, item.bound = bound[item.values.xmlid_name], True
             elif item.previous is not None and item.previous.odoo_id is not None:
                 item.odoo_id = item.previous.odoo_id
+        self._adopt([item for item in pending if item.odoo_id is None])
         rows = self.gateway.read(SALE_ORDER, [item.odoo_id for item in pending if item.odoo_id], ORDER_FIELDS)
         changes = self._last_changes(rows)
         for item in pending:
@@ -270,6 +274,27 @@ class _Reconciler:
             item.changed_at = changes.get(item.odoo_id or 0)
             if item.row is None and not item.bound:
                 item.odoo_id = None  # the ledger's order was deleted in Odoo: create it again
+
+    def _adopt(self, items: list[_Pending]) -> None:
+        """Sale orders with the origin and reference of these orders that no Shopify order claims."""
+        if not items:
+            return
+        rows = self.gateway.search_read(
+            SALE_ORDER,
+            [
+                ("origin", "in", sorted({item.values.origin for item in items})),
+                ("client_order_ref", "in", sorted({item.values.name for item in items})),
+            ],
+            ["origin", "client_order_ref"],
+            order="id",
+        )
+        claimed = self.gateway.external_id_names(SALE_ORDER, [row["id"] for row in rows]) if rows else {}
+        free: dict[tuple[str, str], int] = {}
+        for row in rows:
+            if row["id"] not in claimed:
+                free.setdefault((row["origin"], row["client_order_ref"]), row["id"])
+        for item in items:
+            item.odoo_id = free.get((item.values.origin, item.values.name))
 
     def _last_changes(self, rows: Mapping[int, Mapping[str, Any]]) -> dict[int, datetime | None]:
         """The newest write_date of each order and its lines."""

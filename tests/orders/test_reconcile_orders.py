@@ -341,3 +341,19 @@ def test_unknown_products_wait_unless_a_placeholder_is_chosen(
         "[UNMATCHED] Unmatched item",
         12.0,
     )
+
+
+def test_a_sale_order_left_unbound_by_a_stopped_run_is_adopted_not_duplicated(
+    odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger, catalog: dict[str, int], tmp_path: Path
+) -> None:
+    run(odoo, ledger, [a_sale(1)])
+    # As if the run had stopped after creating the order, before binding it and recording it.
+    refs = client.execute_kw("ir.model.data", "search", [[["model", "in", ["sale.order", "sale.order.line"]]]])
+    client.execute_kw("ir.model.data", "unlink", [refs])
+    fresh_ledger = SyncLedger(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+
+    report = run(odoo, fresh_ledger, [a_sale(1)])
+    assert (report.created, report.failed) == (0, 0)
+    assert client.execute_kw("sale.order", "search_count", [[]]) == 1
+    assert sorted(line_xmlids(client).values()) == ["order_line_11", "order_line_12", "shipping_line_13"]
+    assert list(sale_orders(client)) == ["order_1"]
