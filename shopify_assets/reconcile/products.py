@@ -1,8 +1,8 @@
 """Bring Shopify products into Odoo as templates with variants, batch by batch, without echoing exports.
 
 Per batch:
-1. products whose media Shopify is still processing wait (ledger: waiting); those with a missing or
-   malformed SKU are skipped with the reason (ledger: skipped); those the ledger shows synced at this
+1. products with a missing or malformed SKU are skipped with the reason (ledger: skipped); those whose
+   media Shopify is still processing wait (ledger: waiting); those the ledger shows synced at this
    updatedAt with this content are passed over without a call to Odoo;
 2. each product's template is found by its external id `product_<n>`, else the ledger's id, else a
    variant holding one of its SKUs (`default_code`) whose template no other Shopify product owns;
@@ -208,22 +208,22 @@ class _Reconciler:
     # -- 1. what needs Odoo at all ----------------------------------------------------------
 
     def _prepare(self, product: Product, previous: LedgerEntry | None, now: datetime) -> _Item | LedgerEntry | None:
-        media = pending_media(product)
-        if media:
-            message = f"waiting for Shopify to finish processing media {', '.join(media)}"
-            self.report.deferred += 1
-            self.report.waiting.append(RecordIssue(product.id, "media", message))
-            return self._keep_baseline(product, previous, LedgerStatus.WAITING, message)
         try:
             values = product_values(product, self.mapping)
         except ProductIssue as issue:
-            if issue.invalid_sku:
+            if issue.invalid_sku:  # reported now: waiting for media would only delay the news
                 self.report.invalid_sku += 1
                 self.report.invalid.append(issue.issue())
                 log.warning("product %s skipped: %s: %s", product.id, issue.field, issue.message)
                 return self._keep_baseline(product, previous, LedgerStatus.SKIPPED, f"{issue.field}: {issue.message}")
             self.report.records += 1
             return self._failed(product, previous, issue.field, issue.message)
+        media = pending_media(product)
+        if media:
+            message = f"waiting for Shopify to finish processing media {', '.join(media)}"
+            self.report.deferred += 1
+            self.report.waiting.append(RecordIssue(product.id, "media", message))
+            return self._keep_baseline(product, previous, LedgerStatus.WAITING, message)
         self.report.records += 1
         digest = shopify_content(product).digest()
         if (
@@ -427,24 +427,24 @@ class _Reconciler:
     def _variant_vals(self, item: _Item, state: OdooTemplate) -> dict[str, Any]:
         """Template values setting what Odoo keeps per variant: SKUs and barcodes through product_variant_ids,
         price extras through the attribute lines' values; empty when all are right already."""
+        # A single variant usually has its values already: its template mirrors them to it, unless archived.
         vals: dict[str, Any] = {}
-        if not item.values.single_variant:  # else the template's own default_code and barcode reach its variant
-            matches = self._variant_matches(item, state)
-            variant_commands: list[Any] = []
-            for variant in item.values.variants:
-                odoo_variant = matches.get(variant.shopify_id)
-                if odoo_variant is None:
-                    item.fail(f"variants[{variant.shopify_id}]", "Odoo has no variant with its option values")
-                    return {}
-                changes: dict[str, Any] = {}
-                if odoo_variant.default_code != variant.sku.code:
-                    changes["default_code"] = variant.sku.code
-                if odoo_variant.barcode != variant.barcode:
-                    changes["barcode"] = variant.barcode or False
-                if changes:
-                    variant_commands.append((1, odoo_variant.id, changes))
-            if variant_commands:
-                vals["product_variant_ids"] = variant_commands
+        matches = self._variant_matches(item, state)
+        variant_commands: list[Any] = []
+        for variant in item.values.variants:
+            odoo_variant = matches.get(variant.shopify_id)
+            if odoo_variant is None:
+                item.fail(f"variants[{variant.shopify_id}]", "Odoo has no variant with its option values")
+                return {}
+            changes: dict[str, Any] = {}
+            if odoo_variant.default_code != variant.sku.code:
+                changes["default_code"] = variant.sku.code
+            if odoo_variant.barcode != variant.barcode:
+                changes["barcode"] = variant.barcode or False
+            if changes:
+                variant_commands.append((1, odoo_variant.id, changes))
+        if variant_commands:
+            vals["product_variant_ids"] = variant_commands
         extras: dict[int, list[Any]] = {}
         for value in state.values.values():
             wanted = item.values.price_extras.get((value.attribute, value.value))
