@@ -173,3 +173,22 @@ def test_import_orders_job_syncs_the_orders_given_by_id(start_pipeline) -> None:
     for order in placed:
         assert in_odoo[order["id"]]["client_order_ref"] == order["name"]
         assert abs(Decimal(str(in_odoo[order["id"]]["amount_total"])) - Decimal(order["totalPrice"]["shop"])) <= CENT
+
+
+def test_faults_on_both_sides_end_in_the_same_sale_orders_without_duplicates(start_pipeline) -> None:
+    def snapshot(pipeline) -> dict[str, tuple]:
+        return {
+            gid: (order["state"], order["amount_total"], order["client_order_ref"], len(order["order_line"]))
+            for gid, order in odoo_orders(pipeline).items()
+        }
+
+    clean = start_pipeline(orders=15, seed=8)
+    seed_odoo_catalog(clean)
+    clean.full_import("orders")
+    faulty = start_pipeline(orders=15, seed=8, shopify_fail_rate=0.05, odoo_fail_rate=0.05, odoo_args=("--seed", "1"))
+    seed_odoo_catalog(faulty)
+    faulty.full_import("orders")
+
+    assert snapshot(faulty) == snapshot(clean) and snapshot(clean)
+    assert faulty.odoo_client().execute_kw("sale.order", "search_count", [[]]) == len(snapshot(clean))
+    assert faulty.odoo.stats()["faults_total"] > 0, "the seed must inject Odoo faults for this test to mean anything"
