@@ -29,6 +29,7 @@ class FullImport:
 
 FULL_IMPORTS = (
     FullImport("customers", "customers_sync", "odoo_partners", "partners"),
+    FullImport("products", "products_sync", "odoo_products", "templates"),
     # Last: an order needs its customer and the products of its lines in Odoo.
     FullImport("orders", "orders_sync", "odoo_sale_orders", "sale orders"),
 )

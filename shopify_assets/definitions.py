@@ -13,6 +13,20 @@ from shopify_assets.defs.customers.sensors import shopify_customers_sensor
 from shopify_assets.defs.orders.assets import odoo_sale_orders, shopify_orders
 from shopify_assets.defs.orders.jobs import import_orders, orders_sync_job
 from shopify_assets.defs.orders.sensors import odoo_waiting_orders_sensor, shopify_orders_sensor
+from shopify_assets.defs.products.assets import (
+    odoo_product_changes,
+    odoo_products,
+    shopify_product_exports,
+    shopify_products,
+)
+from shopify_assets.defs.products.jobs import import_products, products_export_job, products_sync_job
+from shopify_assets.defs.products.sensors import (
+    products_export_after_import,
+    products_export_schedule,
+    products_waiting_sensor,
+    shopify_products_sensor,
+)
+from shopify_assets.defs.products.settings import ProductSettings
 from shopify_assets.defs.resources import (
     LandingResource,
     ledger_resource_from_env,
@@ -24,14 +38,25 @@ from shopify_assets.defs.resources import (
 def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
     """Definitions bound to the settings in `environ` (validated now, so a bad setting fails the load)."""
     return Definitions(
-        assets=[shopify_customers, odoo_partners, shopify_orders, odoo_sale_orders],
-        jobs=[customers_sync_job, import_customers, orders_sync_job, import_orders],
-        sensors=[shopify_customers_sensor, shopify_orders_sensor, odoo_waiting_orders_sensor],
+        assets=[
+            shopify_customers, odoo_partners, shopify_orders, odoo_sale_orders,
+            shopify_products, odoo_products, odoo_product_changes, shopify_product_exports,
+        ],  # fmt: skip
+        jobs=[
+            customers_sync_job, import_customers, orders_sync_job, import_orders,
+            products_sync_job, import_products, products_export_job,
+        ],  # fmt: skip
+        sensors=[
+            shopify_customers_sensor, shopify_orders_sensor, odoo_waiting_orders_sensor,
+            shopify_products_sensor, products_waiting_sensor, products_export_after_import,
+        ],  # fmt: skip
+        schedules=[products_export_schedule],
         resources={
             "shopify": shopify_resource_from_env(environ),
             "odoo": odoo_resource_from_env(environ),
             "ledger": ledger_resource_from_env(environ),
             "landing": LandingResource(root=environ.get("LANDING_DIR") or None),
+            "product_settings": ProductSettings(),
         },
     )
 
