@@ -20,9 +20,13 @@ they stand for what a merchant does in the admin and what a test harness needs):
     POST   /_emulator/orders                 place an order (lineItems: [{variantId, quantity}], customerId...)
     GET | PATCH /_emulator/orders/{id}       the order; edit tags, note, statuses, closed
     POST   /_emulator/orders/{id}/cancel     {reason, refund, note} -> cancelledAt set, refunded or voided
-    GET    /_emulator/stats                  request, throttle, fault and cost counters
-    PUT    /_emulator/config                 {"fail_rate": R, "plan": "standard|plus|unlimited"}
+    GET    /_emulator/stats                  request, throttle, fault, cost and bulk counters
+    PUT    /_emulator/config                 {"fail_rate", "plan", "bulk_rows_per_second", "bulk_fail_after_rows",
+                                              "bulk_error_code"}
 Unknown ids answer 404 and bad input 422, with JSON bodies.
+Storage, the stand-in for the cloud storage bulk operations use (signed, no token; XML errors):
+    GET    /_emulator/storage/bulk-operation-outputs/{file}?Expires&Signature&...   a result file
+    POST   /_emulator/storage/staged-uploads/     multipart form of stagedUploadsCreate's parameters + `file`
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,11 +44,14 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from emulators.shopify.auth import Credentials, GrantError
+from emulators.shopify.bulk_files import OUTPUTS, STAGED, STORAGE_PREFIX, BulkFiles, StorageRefusal
+from emulators.shopify.bulk_operations import ERROR_CODES
 from emulators.shopify.catalog_control import CatalogControl
 from emulators.shopify.context import gid
 from emulators.shopify.control import CustomerControl, InputError, customer_json
@@ -55,6 +63,7 @@ from emulators.shopify.throttle import PLANS
 
 logger = logging.getLogger(__name__)
 
+_SETTINGS = ("fail_rate", "plan", "bulk_rows_per_second", "bulk_fail_after_rows", "bulk_error_code")
 UNAUTHORIZED = {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
 _VERSION = re.compile(r"^\d{4}-\d{2}$")
 
@@ -157,8 +166,53 @@ def order_routes(orders: OrderControl) -> list[Route]:
     ]
 
 
+def _storage_error(refusal: StorageRefusal) -> Response:
+    body = (
+        "<?xml version='1.0' encoding='UTF-8'?>"
+        f"<Error><Code>{refusal.code}</Code><Message>{refusal.message}</Message></Error>"
+    )
+    return Response(body, refusal.status, media_type="application/xml")
+
+
+def storage_routes(files: BulkFiles, count: Callable[[str], None]) -> list[Route]:
+    """Result downloads (streamed from disk) and staged uploads (spooled to disk), as signed storage serves them."""
+
+    async def download(request: Request) -> Response:
+        query = dict(request.query_params)
+        try:
+            path = files.output_file(request.path_params["name"], query, int(time.time()))
+        except StorageRefusal as refusal:
+            return _storage_error(refusal)
+        count("bulk_downloads")
+        headers = {"Content-Disposition": query["response-content-disposition"]}
+        return FileResponse(path, media_type=query.get("response-content-type"), headers=headers)
+
+    async def upload(request: Request) -> Response:
+        async with request.form(max_files=1) as form:
+            upload = form.get("file")
+            fields = {name: value for name, value in form.items() if isinstance(value, str)}
+            if not isinstance(upload, UploadFile):
+                return _storage_error(StorageRefusal(400, "InvalidArgument", "The form has no `file` field."))
+            try:
+                key = await run_in_threadpool(files.receive_upload, fields, upload.file, int(time.time()))
+            except StorageRefusal as refusal:
+                return _storage_error(refusal)
+        count("staged_uploads")
+        body = (
+            "<?xml version='1.0' encoding='UTF-8'?>"
+            f"<PostResponse><Location>{request.url}{key}</Location><Key>{key}</Key></PostResponse>"
+        )
+        return Response(body, 201, media_type="application/xml")
+
+    return [
+        Route(f"{STORAGE_PREFIX}/{OUTPUTS}/{{name}}", download, methods=["GET"]),
+        Route(f"{STORAGE_PREFIX}/{STAGED}/", upload, methods=["POST"]),
+    ]
+
+
 def build_app(emulator: Emulator) -> Starlette:
     stats = emulator.graphql.stats
+    bulk = emulator.graphql.data.bulk
 
     async def graphql(request: Request) -> Response:
         if not _VERSION.match(request.path_params["version"]):
@@ -180,7 +234,8 @@ def build_app(emulator: Emulator) -> Starlette:
         if not isinstance(body, dict):
             return _json(400, {"errors": {"query": "Required parameter missing or invalid"}}, headers)
         debug = request.headers.get("shopify-graphql-cost-debug") == "1"
-        result = await run_in_threadpool(emulator.graphql.run, token, body, debug)
+        origin = f"{request.url.scheme}://{request.url.netloc}"
+        result = await run_in_threadpool(emulator.graphql.run, token, body, debug, origin)
         return _json(result.status, result.body, headers)
 
     async def fault_response(fault: Fault, token: str, body: Any, headers: dict[str, str]) -> Response | None:
@@ -248,6 +303,9 @@ def build_app(emulator: Emulator) -> Starlette:
                 "tokenGrantsRefused": counts.get("token_grants_refused", 0),
                 "faults": faults,
                 "faultsTotal": sum(faults.values()),
+                "bulkOperations": {kind.lower(): count for kind, count in bulk.started().items()},
+                "bulkDownloads": counts.get("bulk_downloads", 0),
+                "stagedUploads": counts.get("staged_uploads", 0),
             },
         )
 
@@ -260,7 +318,23 @@ def build_app(emulator: Emulator) -> Starlette:
             emulator.faults.rate = float(body["fail_rate"])
         if "plan" in body:
             emulator.graphql.buckets.change_plan(PLANS[body["plan"]])
-        return _json(200, {"fail_rate": emulator.faults.rate, "plan": emulator.graphql.buckets.plan.name})
+        settings = bulk.settings
+        if "bulk_rows_per_second" in body:
+            settings.rows_per_second = float(body["bulk_rows_per_second"])
+        if "bulk_fail_after_rows" in body:
+            settings.fail_after_rows = body["bulk_fail_after_rows"]
+        if "bulk_error_code" in body:
+            settings.error_code = body["bulk_error_code"]
+        return _json(
+            200,
+            {
+                "fail_rate": emulator.faults.rate,
+                "plan": emulator.graphql.buckets.plan.name,
+                "bulk_rows_per_second": settings.rows_per_second,
+                "bulk_fail_after_rows": settings.fail_after_rows,
+                "bulk_error_code": settings.error_code,
+            },
+        )
 
     return Starlette(
         routes=[
@@ -273,6 +347,7 @@ def build_app(emulator: Emulator) -> Starlette:
             Route("/_emulator/config", config, methods=["PUT"]),
             *catalog_routes(emulator.catalog),
             *order_routes(emulator.orders),
+            *storage_routes(bulk.files, stats.add),
         ]
     )
 
@@ -285,11 +360,19 @@ def _config_errors(body: Any) -> list[dict[str, Any]]:
     if not isinstance(body, dict):
         return [{"field": [], "message": "The body must be a JSON object"}]
     errors = []
-    unknown = set(body) - {"fail_rate", "plan"}
-    errors += [{"field": [name], "message": "is not a setting (fail_rate, plan)"} for name in sorted(unknown)]
+    unknown = set(body) - set(_SETTINGS)
+    errors += [{"field": [name], "message": f"is not a setting ({', '.join(_SETTINGS)})"} for name in sorted(unknown)]
     rate = body.get("fail_rate", 0)
     if "fail_rate" in body and (isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1):
         errors.append({"field": ["fail_rate"], "message": "must be a number from 0 to 1"})
     if "plan" in body and body["plan"] not in PLANS:
         errors.append({"field": ["plan"], "message": f"must be one of {', '.join(PLANS)}"})
+    pace = body.get("bulk_rows_per_second", 1)
+    if isinstance(pace, bool) or not isinstance(pace, (int, float)) or not pace > 0:
+        errors.append({"field": ["bulk_rows_per_second"], "message": "must be a positive number"})
+    after = body.get("bulk_fail_after_rows")
+    if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
+        errors.append({"field": ["bulk_fail_after_rows"], "message": "must be null or a whole number from 0"})
+    if "bulk_error_code" in body and body["bulk_error_code"] not in ERROR_CODES:
+        errors.append({"field": ["bulk_error_code"], "message": f"must be one of {', '.join(ERROR_CODES)}"})
     return errors

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import uvicorn
 
-from emulators.shopify import customers, inventory, orders, products
+from emulators.shopify import bulk_operations, customers, inventory, orders, products
 from emulators.shopify.app import Emulator, build_app
 from emulators.shopify.auth import Credentials
+from emulators.shopify.bulk_files import BulkFiles
+from emulators.shopify.bulk_operations import ERROR_CODES, BulkOperations, BulkSettings
 from emulators.shopify.catalog_control import CatalogControl
 from emulators.shopify.catalog_generator import generate_catalog, store_catalog
 from emulators.shopify.context import ShopData, ShopSettings
@@ -48,6 +50,13 @@ def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
     return value
 
 
@@ -82,6 +91,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--job-seconds", type=float, default=1.0, help="how long background work (async productSet, media) takes"
     )
+    p.add_argument(
+        "--bulk-rows-per-second", type=_positive, default=3000.0, help="how fast bulk operations write their lines"
+    )
+    p.add_argument(
+        "--bulk-fail-after-rows",
+        type=_non_negative,
+        default=None,
+        help="make every bulk operation fail after writing N lines (its partial data is kept)",
+    )
+    p.add_argument("--bulk-error-code", choices=ERROR_CODES, default=ERROR_CODES[0], help="errorCode of those failures")
     return p
 
 
@@ -96,14 +115,16 @@ def shop_settings(name: str, seed: int) -> ShopSettings:
     )
 
 
-def open_shop(path: Path, job_seconds: float) -> ShopData:
-    store = Store(path, (*customers.DDL, *inventory.DDL, *products.DDL, *orders.DDL))
+def open_shop(path: Path, job_seconds: float, bulk: BulkSettings) -> ShopData:
+    """The shop in the SQLite file at `path`; bulk operation files go to the folder `<name>-files` beside it."""
+    store = Store(path, (*customers.DDL, *inventory.DDL, *products.DDL, *orders.DDL, *bulk_operations.DDL))
     return ShopData(
         customers=customers.CustomerTable(store),
         products=products.ProductTable(store),
         orders=orders.OrderTable(store),
         inventory=inventory.InventoryTable(store),
         jobs=JobQueue(job_seconds),
+        bulk=BulkOperations(store, BulkFiles(path.parent / f"{path.stem}-files"), bulk),
     )
 
 
@@ -126,7 +147,8 @@ def generate(data: ShopData, customers: int, products: int, orders: int, seed: i
 
 
 def build_emulator(args: argparse.Namespace) -> Emulator:
-    data = open_shop(args.db, args.job_seconds)
+    bulk = BulkSettings(args.bulk_rows_per_second, args.bulk_fail_after_rows, args.bulk_error_code)
+    data = open_shop(args.db, args.job_seconds, bulk)
     generate(data, args.customers, args.products, args.orders, args.seed)
     stats = Stats()
     graphql = AdminGraphQL(

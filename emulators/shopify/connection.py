@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +24,9 @@ from emulators.shopify.store import Store
 
 MAX_PAGE_SIZE = 250
 T = TypeVar("T")
+# The largest `first`/`last` allowed: Shopify's 250, except while a bulk operation runs a query,
+# which reads whole connections (the bulk runner lifts the limit for its own thread).
+page_size_limit: ContextVar[int] = ContextVar("page_size_limit", default=MAX_PAGE_SIZE)
 
 
 def bad_request(message: str) -> GraphQLError:
@@ -105,10 +109,11 @@ def page_request(field_name: str, args: Mapping[str, Any], sort_keys: Mapping[st
         raise bad_request("providing both first and last is not supported")
     argument, size = ("first", first) if first is not None else ("last", last)
     assert isinstance(size, int)
-    if not 0 <= size <= MAX_PAGE_SIZE:
+    limit = page_size_limit.get()
+    if not 0 <= size <= limit:
         raise bad_request(
             f"Argument '{argument}' on Field '{field_name}' has an invalid value ({size}). "
-            f"Expected a page size from 0 to {MAX_PAGE_SIZE}."
+            f"Expected a page size from 0 to {limit}."
         )
     sort_name = args.get("sortKey") or "ID"
     sort_key = sort_keys.get(sort_name)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
+from emulators.shopify.bulk_operations import BulkOperations
 from emulators.shopify.connection import Page, PageRequest, SortKey, bad_request, connection_result, page_request
 from emulators.shopify.customers import CustomerTable
 from emulators.shopify.filters import (
@@ -44,23 +45,30 @@ class ShopSettings:
 
 @dataclass(frozen=True)
 class ShopData:
-    """Every resource table of the shop, and the queue of its background work."""
+    """Every resource table of the shop, the queue of its background work and its bulk operations."""
 
     customers: CustomerTable
     products: ProductTable
     orders: OrderTable
     inventory: InventoryTable
     jobs: JobQueue
+    bulk: BulkOperations
 
 
 @dataclass
 class RequestContext:
-    """Per request: the data, the request time, and the search warnings gathered on the way."""
+    """Per request: the data, the request time, and the search warnings gathered on the way.
+
+    `origin` is the scheme and host the request came to (for URLs the emulator serves itself);
+    `in_bulk` marks the executions of a bulk mutation's lines.
+    """
 
     data: ShopData
     shop: ShopSettings
     now: int
     search_warnings: list[dict[str, Any]] = field(default_factory=list)
+    origin: str = ""
+    in_bulk: bool = False
 
 
 def request_context(info: GraphQLResolveInfo) -> RequestContext:

@@ -14,7 +14,6 @@ import logging
 import re
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from graphql.validation import specified_rules
 
 from emulators.shopify.context import RequestContext, ShopData, ShopSettings
 from emulators.shopify.cost import actual_cost, requested_cost
+from emulators.shopify.errors import format_execution_errors
 from emulators.shopify.throttle import Buckets
 
 logger = logging.getLogger(__name__)
@@ -100,13 +100,6 @@ class _Prepared:
     coerced: dict[str, Any]
 
 
-def internal_error_message(request_id: str) -> str:
-    return (
-        "Internal error. Looks like something went wrong on our end.\n"
-        f"Request ID: {request_id} (include this in support requests)."
-    )
-
-
 def _error(message: str, code: str, **extensions: Any) -> dict[str, Any]:
     return {"message": message, "extensions": {"code": code, **extensions}}
 
@@ -134,7 +127,7 @@ def _validation_errors(schema: GraphQLSchema, document: DocumentNode) -> list[di
     formatted: list[dict[str, Any]] = []
     for rule in specified_rules:
         for error in validate(schema, document, [rule]):
-            entry = error.formatted
+            entry = dict(error.formatted)
             code = _VALIDATION_CODES.get(rule.__name__, "validationError")
             extensions: dict[str, Any] = {"code": code}
             undefined = _UNDEFINED_FIELD.match(error.message)
@@ -143,22 +136,6 @@ def _validation_errors(schema: GraphQLSchema, document: DocumentNode) -> list[di
                 extensions |= {"typeName": undefined[2], "fieldName": undefined[1]}
             entry["extensions"] = extensions
             formatted.append(entry)
-    return formatted
-
-
-def _format_execution_errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
-    formatted = []
-    for error in errors:
-        if error.extensions or isinstance(error.original_error, GraphQLError) or error.original_error is None:
-            formatted.append(error.formatted)
-            continue
-        # A resolver crashed: Shopify shows an opaque internal error with a request id; log the cause.
-        request_id = str(uuid.uuid4())
-        logger.error("resolver error (request %s) at %s", request_id, error.path, exc_info=error.original_error)
-        entry = error.formatted
-        entry["message"] = internal_error_message(request_id)
-        entry["extensions"] = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
-        formatted.append(entry)
     return formatted
 
 
@@ -211,7 +188,7 @@ class AdminGraphQL:
             return None
         return requested_cost(self.schema, prepared.document, prepared.operation_name, prepared.coerced).total
 
-    def run(self, token: str, body: Mapping[str, Any], cost_debug: bool = False) -> GraphQLResponse:
+    def run(self, token: str, body: Mapping[str, Any], cost_debug: bool = False, origin: str = "") -> GraphQLResponse:
         prepared = self._prepare(body)
         if isinstance(prepared, GraphQLResponse):
             return prepared
@@ -233,7 +210,7 @@ class AdminGraphQL:
             self.stats.add("throttled")
             return GraphQLResponse(200, throttled_body(requested_total, status.as_json()))
 
-        context = RequestContext(self.data, self.shop, int(self.clock()))
+        context = RequestContext(self.data, self.shop, int(self.clock()), origin=origin)
         # Every resolver is synchronous, so the result is too.
         result = execute_sync(
             self.schema,
@@ -248,7 +225,7 @@ class AdminGraphQL:
 
         response: dict[str, Any] = {}
         if result.errors:
-            response["errors"] = _format_execution_errors(result.errors)
+            response["errors"] = format_execution_errors(result.errors)
         response["data"] = result.data
         cost: dict[str, Any] = {
             "requestedQueryCost": requested_total,

@@ -14,7 +14,8 @@ import random
 import threading
 from dataclasses import dataclass
 
-from emulators.shopify.executor import internal_error_message
+from emulators.shopify.errors import internal_error_message
+
 
 class Fault(enum.Enum):
     HTTP_500 = "http_500"

@@ -110,7 +110,8 @@ def resolve_product_set(
         reject_unsupported(input)
     except UnsupportedInput as unsupported:
         raise not_implemented(unsupported.field) from None
-    if not synchronous:
+    # The SDL: inside a bulk operation productSet "will always run synchronously and this argument will be ignored".
+    if not synchronous and not context.in_bulk:
         try:
             target = ProductSetter(data.products, data.inventory, context.now).target(input, identifier)
         except Rejected as rejected:

@@ -46,6 +46,7 @@ from graphql import (
 # listed here with the fields wanted; scalars, enums and input types are copied whole when referenced.
 WANTED: Mapping[str, tuple[str, ...]] = {
     "QueryRoot": (
+        "currentBulkOperation",
         "customer",
         "customers",
         "customersCount",
@@ -68,7 +69,16 @@ WANTED: Mapping[str, tuple[str, ...]] = {
         "productsCount",
         "shop",
     ),
-    "Mutation": ("inventorySetQuantities", "productDelete", "productReorderMedia", "productSet"),
+    "Mutation": (
+        "bulkOperationCancel",
+        "bulkOperationRunMutation",
+        "bulkOperationRunQuery",
+        "inventorySetQuantities",
+        "productDelete",
+        "productReorderMedia",
+        "productSet",
+        "stagedUploadsCreate",
+    ),
     "Node": ("id",),
     "LegacyInteroperability": ("legacyResourceId",),
     "Shop": (
@@ -368,6 +378,29 @@ WANTED: Mapping[str, tuple[str, ...]] = {
     "InventoryAdjustmentGroup": ("changes", "createdAt", "id", "reason", "referenceDocumentUri"),
     "InventoryChange": ("delta", "item", "ledgerDocumentUri", "location", "name", "quantityAfterChange"),
     "InventorySetQuantitiesUserError": ("code", "field", "message"),
+    # Bulk operations (issue "Full imports at scale").
+    "BulkOperation": (
+        "completedAt",
+        "createdAt",
+        "errorCode",
+        "fileSize",
+        "id",
+        "objectCount",
+        "partialDataUrl",
+        "query",
+        "rootObjectCount",
+        "status",
+        "type",
+        "url",
+    ),
+    "BulkOperationRunQueryPayload": ("bulkOperation", "userErrors"),
+    "BulkOperationRunMutationPayload": ("bulkOperation", "userErrors"),
+    "BulkOperationCancelPayload": ("bulkOperation", "userErrors"),
+    "BulkOperationUserError": ("code", "field", "message"),
+    "BulkMutationUserError": ("code", "field", "message"),
+    "StagedUploadsCreatePayload": ("stagedTargets", "userErrors"),
+    "StagedMediaUploadTarget": ("parameters", "resourceUrl", "url"),
+    "StagedUploadParameter": ("name", "value"),
 }
 
 BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
