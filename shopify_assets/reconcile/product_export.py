@@ -15,7 +15,6 @@ its attribute values), within a configurable domain. Per template:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -47,8 +46,6 @@ from shopify_assets.reconcile.products import RESOURCE
 from shopify_assets.shopify.client import ShopifyClient
 from shopify_assets.shopify.models import Product, ProductStatus
 from shopify_assets.shopify.products import fetch_products, set_product
-
-log = logging.getLogger(__name__)
 
 # What the original design exported: goods one can sell.
 DEFAULT_EXPORT_DOMAIN: list[Any] = [["sale_ok", "=", True], ["active", "=", True], ["type", "=", "consu"]]
@@ -252,8 +249,8 @@ class _Exporter:
         product = outcome.product[0]
         matched = match_created_variants(plan, product)
         bound = self._bind(item, product, matched)
-        if bound is None:
-            return self._failed(item, "externalId", "saved in Shopify, but Odoo refused its external ids")
+        if isinstance(bound, str):
+            return self._failed(item, "externalId", f"saved in Shopify as {product.id}, but Odoo refused: {bound}")
         self.report.variants += len(plan.input["variants"])
         if item.current is None:
             self.report.created += 1
@@ -262,8 +259,8 @@ class _Exporter:
         # The baseline is Odoo's content as it reads once the new Shopify ids are bound.
         return self._entry(item, LedgerStatus.SYNCED, bound.content().digest(), product.updated_at, now, product.id)
 
-    def _bind(self, item: _Item, product: Product, matched: dict[int, str]) -> ExportTemplate | None:
-        """Bind what Shopify created; returns the export as it reads with those ids, None when refused."""
+    def _bind(self, item: _Item, product: Product, matched: dict[int, str]) -> ExportTemplate | str:
+        """Bind what Shopify created; returns the export as it reads with those ids, or why Odoo refused."""
         export = item.export
         names: dict[str, int] = {}
         if export.shopify_id is None:
@@ -275,10 +272,8 @@ class _Exporter:
         }
         refused = self.gateway.bind_external_ids(TEMPLATE, names) if names else {}
         refused |= self.gateway.bind_external_ids(VARIANT, variant_names) if variant_names else {}
-        for name, message in refused.items():
-            log.warning("external id %s not bound: %s", name, message)
         if refused:
-            return None
+            return "; ".join(f"{name}: {message}" for name, message in refused.items())
         variants = tuple(
             ExportVariant(v.odoo_id, v.shopify_id or matched.get(v.odoo_id), v.combination, v.sku, v.barcode, v.price)
             for v in export.variants

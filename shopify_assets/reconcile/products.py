@@ -18,7 +18,6 @@ Per batch:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -48,8 +47,6 @@ from shopify_assets.reconcile.product_state import (
     read_templates,
 )
 from shopify_assets.shopify.models import Product
-
-log = logging.getLogger(__name__)
 
 RESOURCE = "product"
 
@@ -178,10 +175,7 @@ class _Reconciler:
 
     def _bin_field(self) -> str | None:
         name = self.mapping.bin_field
-        if name is None or self.catalog.has_template_field(name):
-            return name
-        log.warning("product.template has no field %r in this database: bins are not stored in Odoo", name)
-        return None
+        return name if name is None or self.catalog.has_template_field(name) else None
 
     def run(self, batch: list[Product]) -> None:
         now = datetime.now(timezone.utc)
@@ -214,7 +208,6 @@ class _Reconciler:
             if issue.invalid_sku:  # reported now: waiting for media would only delay the news
                 self.report.invalid_sku += 1
                 self.report.invalid.append(issue.issue())
-                log.warning("product %s skipped: %s: %s", product.id, issue.field, issue.message)
                 return self._keep_baseline(product, previous, LedgerStatus.SKIPPED, f"{issue.field}: {issue.message}")
             self.report.records += 1
             return self._failed(product, previous, issue.field, issue.message)
@@ -489,14 +482,13 @@ class _Reconciler:
             ["name", "model", "res_id"],
         )
         existing = {(row["model"], row["name"]): row for row in rows}
-        moves = {
-            row["id"]: {"res_id": wanted[key][0]}
-            for key, row in existing.items()
-            if key in wanted and row["res_id"] != wanted[key][0]
-        }
+        moved = {row["id"]: key for key, row in existing.items() if key in wanted and row["res_id"] != wanted[key][0]}
+        moves = {row_id: {"res_id": wanted[key][0]} for row_id, key in moved.items()}
         for result in self.gateway.write_many(IR_MODEL_DATA, moves):
             if not result.ok:
-                log.warning("could not move external id %s: %s", result.id, result.error)
+                model, name = moved[result.id or 0]
+                res_id, item = wanted[(model, name)]
+                item.fail("externalId", f"could not move {name} to {model} {res_id}: {result.error}")
         for model in (TEMPLATE, VARIANT):
             missing = {
                 name: res_id for (m, name), (res_id, _) in wanted.items() if m == model and (m, name) not in existing
