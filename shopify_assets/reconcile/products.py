@@ -184,7 +184,7 @@ class _Reconciler:
         entries: list[LedgerEntry] = []
         items: list[_Item] = []
         for product in unique:
-            item_or_entry = self._prepare(product, previous.get(product.id), now)
+            item_or_entry = self._prepare(product, previous.get(product.id))
             if isinstance(item_or_entry, _Item):
                 items.append(item_or_entry)
             elif item_or_entry is not None:
@@ -201,7 +201,7 @@ class _Reconciler:
 
     # -- 1. what needs Odoo at all ----------------------------------------------------------
 
-    def _prepare(self, product: Product, previous: LedgerEntry | None, now: datetime) -> _Item | LedgerEntry | None:
+    def _prepare(self, product: Product, previous: LedgerEntry | None) -> _Item | LedgerEntry | None:
         try:
             values = product_values(product, self.mapping)
         except ProductIssue as issue:
@@ -307,7 +307,7 @@ class _Reconciler:
         restructured = self._write(items, refs)
         self._read_states(creating + restructured)
         self._write_variants([item for item in creating + restructured if item.failure is None and item.state])
-        self._bind([item for item in items if item.template_id is not None and item.failure is None])
+        self._bind([item for item in items if item.template_id is not None])
 
     def _resolve(self, items: list[_Item]) -> _Refs:
         full = [item for item in items if not item.decision.keeps_odoo]
@@ -468,8 +468,9 @@ class _Reconciler:
         """External ids `product_<n>` on templates and `variant_<n>` on variants, moved when they point elsewhere."""
         wanted: dict[tuple[str, str], tuple[int, _Item]] = {}
         for item in items:
+            # A template this run created is bound even when a later step failed, so the retry finds it.
             wanted[(TEMPLATE, item.values.xmlid_name)] = (item.template_id or 0, item)
-            if item.state is not None and not item.decision.keeps_odoo:
+            if item.state is not None and not item.decision.keeps_odoo and item.failure is None:
                 matches = self._variant_matches(item, item.state)
                 for variant in item.values.variants:
                     if variant.shopify_id in matches:
@@ -509,7 +510,7 @@ class _Reconciler:
             self.report.created += 1
         elif decision is Decision.KEEP_ODOO_CONFLICT:
             self.report.conflicts_odoo_kept += 1
-        elif item.wrote and not decision.keeps_odoo:
+        elif item.wrote:  # Shopify's content, or only its merchandising fields when Odoo's edits are kept
             self.report.updated += 1
         else:
             self.report.skipped += 1

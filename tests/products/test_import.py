@@ -140,7 +140,7 @@ def test_changes_in_shopify_reach_odoo_while_unexported_odoo_edits_are_kept(
     client.execute_kw("product.template", "write", [[tee_id], {"list_price": 25.0}])
     retagged = edited(tee, tags=["sale"])  # Shopify changed something the export does not carry
     report = run(odoo, ledger, [retagged])
-    assert (report.updated, report.skipped, report.conflicts_odoo_kept) == (0, 1, 0)
+    assert (report.updated, report.conflicts_odoo_kept) == (1, 0)
     [template] = client.execute_kw("product.template", "read", [[tee_id], ["list_price", "product_tag_ids"]])
     assert template["list_price"] == 25.0  # Odoo's edit waits for the export
     tags = client.execute_kw("product.tag", "read", [template["product_tag_ids"], ["name"]])
@@ -239,3 +239,16 @@ def test_variants_added_in_shopify_are_added_in_odoo(odoo: Any, client: odoorpc.
     report = run(odoo, ledger, [grown])
     assert (report.updated, report.failed) == (1, 0)
     assert_odoo_matches(client, [grown])
+
+
+def test_a_lost_ledger_duplicates_nothing_and_a_shared_sku_does_not_merge_products(
+    odoo: Any, client: odoorpc.ODOO, tmp_path: Path
+) -> None:
+    twins = [single_product(1, sku="DUP - A1"), single_product(2, sku="DUP - B7")]  # a classic catalog mistake
+    first = run(odoo, SyncLedger(f"sqlite:///{tmp_path / 'first.sqlite'}"), twins)
+    assert first.created == 2
+    again = run(odoo, SyncLedger(f"sqlite:///{tmp_path / 'lost.sqlite'}"), twins)
+    assert (again.created, again.updated, again.skipped, again.failed) == (0, 0, 2, 0)
+    templates = client.execute_kw("product.template", "search_read", [[], ["default_code"]])
+    assert sorted(t["default_code"] for t in templates) == ["DUP", "DUP"]
+    assert_odoo_matches(client, twins)
