@@ -245,3 +245,65 @@ class ProductSetUserError(ShopifyModel):
     field: list[str] | None = None
     message: str
     code: str | None = None
+
+
+# -- inventory -------------------------------------------------------------------------------------
+# Quantities are Shopify's Int; only the `available` name is selected (see inventory.graphql).
+
+
+class InventoryLocation(ShopifyModel):
+    id: str
+    name: str
+    is_active: bool = True
+
+
+class InventoryQuantity(ShopifyModel):
+    name: str
+    quantity: int
+
+
+class StockLevel(ShopifyModel):
+    id: str
+    quantities: list[InventoryQuantity] = Field(default_factory=list)
+
+    def quantity(self, name: str) -> int | None:
+        return next((entry.quantity for entry in self.quantities if entry.name == name), None)
+
+
+class StockItem(ShopifyModel):
+    id: str
+    tracked: bool = True
+    inventory_level: StockLevel | None = None  # null: the item is not stocked at the location asked about
+
+
+class VariantStock(ShopifyModel):
+    """A variant's inventory item with its level at one location (VariantStockAtLocation)."""
+
+    id: str
+    inventory_item: StockItem
+
+
+class InventoryChange(ShopifyModel):
+    name: str
+    delta: int
+    quantity_after_change: int | None = None
+    item: RecordRef | None = None
+    location: RecordRef | None = None
+
+
+class InventoryAdjustmentGroup(ShopifyModel):
+    reason: str
+    reference_document_uri: str | None = None
+    changes: list[InventoryChange] = Field(default_factory=list)
+
+
+class InventoryUserError(ProductSetUserError):
+    """An inventorySetQuantities userError; `field` is a path like ["input", "quantities", "3", "compareQuantity"]."""
+
+    @property
+    def line_index(self) -> int | None:
+        """The index of the refused quantities line, or None when the error is about the whole input."""
+        path = self.field or []
+        if len(path) >= 3 and path[:2] == ["input", "quantities"] and path[2].isdigit():
+            return int(path[2])
+        return None
