@@ -92,9 +92,10 @@ class Stack:
 
 
 @contextmanager
-def pipeline_stack(*, customers: int, seed: int, plan: str) -> Iterator[Stack]:
-    """Start a Shopify emulator (`customers` generated with `seed`, rate-limit `plan`) and an Odoo
-    emulator, each on a free port over fresh databases, with a fresh DAGSTER_HOME beside them."""
+def pipeline_stack(*, customers: int, seed: int, plan: str, shopify_args: Sequence[str] = ()) -> Iterator[Stack]:
+    """Start a Shopify emulator (`customers` generated with `seed`, rate-limit `plan`, and `shopify_args`
+    such as `--orders N`) and an Odoo emulator, each on a free port over fresh databases, with a fresh
+    DAGSTER_HOME beside them."""
     with tempfile.TemporaryDirectory(prefix="shopify-odoo-bench-") as tmp, ExitStack() as stop:
         work = Path(tmp)
         home = work / "dagster_home"
@@ -104,7 +105,7 @@ def pipeline_stack(*, customers: int, seed: int, plan: str) -> Iterator[Stack]:
             shopify = start_emulator(
                 "emulators.shopify",
                 ["--db", str(work / "shopify.sqlite"), "--customers", str(customers), "--seed", str(seed),
-                 "--plan", plan, "--access-token", ACCESS_TOKEN],
+                 "--plan", plan, "--access-token", ACCESS_TOKEN, *shopify_args],
                 log_path=work / "shopify-emulator.log",
                 health_path=HEALTH_PATH,
             )  # fmt: skip

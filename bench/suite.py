@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import customers, partners
+from bench import customers, orders, partners
 from bench.options import BenchOptions
 from bench.report import BenchResult
 
@@ -19,4 +19,5 @@ class Benchmark:
 BENCHMARKS: list[Benchmark] = [
     Benchmark("customers", customers.run),
     Benchmark("partners", partners.run),
+    Benchmark("orders", orders.run),
 ]
