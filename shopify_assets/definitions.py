@@ -33,6 +33,9 @@ from shopify_assets.defs.resources import (
     odoo_resource_from_env,
     shopify_resource_from_env,
 )
+from shopify_assets.defs.stock.assets import odoo_stock_levels, shopify_inventory_levels
+from shopify_assets.defs.stock.jobs import stock_sync_job
+from shopify_assets.defs.stock.settings import stock_settings_from_env
 
 
 def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
@@ -41,10 +44,12 @@ def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
         assets=[
             shopify_customers, odoo_partners, shopify_orders, odoo_sale_orders,
             shopify_products, odoo_products, odoo_product_changes, shopify_product_exports,
+            odoo_stock_levels, shopify_inventory_levels,
         ],  # fmt: skip
         jobs=[
             customers_sync_job, import_customers, orders_sync_job, import_orders,
             products_sync_job, import_products, products_export_job,
+            stock_sync_job,
         ],  # fmt: skip
         sensors=[
             shopify_customers_sensor, shopify_orders_sensor, odoo_waiting_orders_sensor,
@@ -57,6 +62,7 @@ def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
             "ledger": ledger_resource_from_env(environ),
             "landing": LandingResource(root=environ.get("LANDING_DIR") or None),
             "product_settings": ProductSettings(),
+            "stock_settings": stock_settings_from_env(environ),
         },
     )
 
