@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import customers, orders, partners
+from bench import customers, orders, partners, products
 from bench.options import BenchOptions
 from bench.report import BenchResult
 
@@ -19,5 +19,6 @@ class Benchmark:
 BENCHMARKS: list[Benchmark] = [
     Benchmark("customers", customers.run),
     Benchmark("partners", partners.run),
+    Benchmark("products", products.run),
     Benchmark("orders", orders.run),
 ]
