@@ -22,10 +22,11 @@ they stand for what a merchant does in the admin and what a test harness needs):
     POST   /_emulator/orders/{id}/cancel     {reason, refund, note} -> cancelledAt set, refunded or voided
     GET    /_emulator/stats                  request, throttle, fault, cost and bulk counters
     PUT    /_emulator/config                 {"fail_rate", "plan", "bulk_rows_per_second", "bulk_fail_after_rows",
-                                              "bulk_error_code"}
+                                              "bulk_error_code", "bulk_download_cuts"}
 Unknown ids answer 404 and bad input 422, with JSON bodies.
 Storage, the stand-in for the cloud storage bulk operations use (signed, no token; XML errors):
     GET    /_emulator/storage/bulk-operation-outputs/{file}?Expires&Signature&...   a result file
+                                             (`bulk_download_cuts`: the next N break off half-way)
     POST   /_emulator/storage/staged-uploads/     multipart form of stagedUploadsCreate's parameters + `file`
 """
 
@@ -37,8 +38,9 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -46,12 +48,12 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from emulators.shopify.auth import Credentials, GrantError
 from emulators.shopify.bulk_files import OUTPUTS, STAGED, STORAGE_PREFIX, BulkFiles, StorageRefusal
-from emulators.shopify.bulk_operations import ERROR_CODES
+from emulators.shopify.bulk_operations import ERROR_CODES, BulkSettings
 from emulators.shopify.catalog_control import CatalogControl
 from emulators.shopify.context import gid
 from emulators.shopify.control import CustomerControl, InputError, customer_json
@@ -63,7 +65,14 @@ from emulators.shopify.throttle import PLANS
 
 logger = logging.getLogger(__name__)
 
-_SETTINGS = ("fail_rate", "plan", "bulk_rows_per_second", "bulk_fail_after_rows", "bulk_error_code")
+_SETTINGS = (
+    "fail_rate",
+    "plan",
+    "bulk_rows_per_second",
+    "bulk_fail_after_rows",
+    "bulk_error_code",
+    "bulk_download_cuts",
+)
 UNAUTHORIZED = {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
 _VERSION = re.compile(r"^\d{4}-\d{2}$")
 
@@ -174,7 +183,23 @@ def _storage_error(refusal: StorageRefusal) -> Response:
     return Response(body, refusal.status, media_type="application/xml")
 
 
-def storage_routes(files: BulkFiles, count: Callable[[str], None]) -> list[Route]:
+def _cut_short(path: Path, media_type: str | None, headers: dict[str, str]) -> Response:
+    """Half of the file under its full Content-Length, then the connection drops: a long download breaking."""
+    size = path.stat().st_size
+
+    async def half() -> AsyncIterator[bytes]:
+        with path.open("rb") as handle:
+            left = size // 2
+            while left > 0:
+                chunk = handle.read(min(left, 1 << 16))
+                left -= len(chunk)
+                yield chunk
+        raise ConnectionAbortedError("download cut short by the emulator (bulk_download_cuts)")
+
+    return StreamingResponse(half(), media_type=media_type, headers={**headers, "Content-Length": str(size)})
+
+
+def storage_routes(files: BulkFiles, settings: BulkSettings, count: Callable[[str], None]) -> list[Route]:
     """Result downloads (streamed from disk) and staged uploads (spooled to disk), as signed storage serves them."""
 
     async def download(request: Request) -> Response:
@@ -185,7 +210,11 @@ def storage_routes(files: BulkFiles, count: Callable[[str], None]) -> list[Route
             return _storage_error(refusal)
         count("bulk_downloads")
         headers = {"Content-Disposition": query["response-content-disposition"]}
-        return FileResponse(path, media_type=query.get("response-content-type"), headers=headers)
+        media_type = query.get("response-content-type")
+        if settings.download_cuts > 0:  # handlers run on the event loop's one thread: no race
+            settings.download_cuts -= 1
+            return _cut_short(path, media_type, headers)
+        return FileResponse(path, media_type=media_type, headers=headers)
 
     async def upload(request: Request) -> Response:
         async with request.form(max_files=1) as form:
@@ -325,6 +354,8 @@ def build_app(emulator: Emulator) -> Starlette:
             settings.fail_after_rows = body["bulk_fail_after_rows"]
         if "bulk_error_code" in body:
             settings.error_code = body["bulk_error_code"]
+        if "bulk_download_cuts" in body:
+            settings.download_cuts = body["bulk_download_cuts"]
         return _json(
             200,
             {
@@ -333,6 +364,7 @@ def build_app(emulator: Emulator) -> Starlette:
                 "bulk_rows_per_second": settings.rows_per_second,
                 "bulk_fail_after_rows": settings.fail_after_rows,
                 "bulk_error_code": settings.error_code,
+                "bulk_download_cuts": settings.download_cuts,
             },
         )
 
@@ -347,7 +379,7 @@ def build_app(emulator: Emulator) -> Starlette:
             Route("/_emulator/config", config, methods=["PUT"]),
             *catalog_routes(emulator.catalog),
             *order_routes(emulator.orders),
-            *storage_routes(bulk.files, stats.add),
+            *storage_routes(bulk.files, bulk.settings, stats.add),
         ]
     )
 
@@ -375,4 +407,7 @@ def _config_errors(body: Any) -> list[dict[str, Any]]:
         errors.append({"field": ["bulk_fail_after_rows"], "message": "must be null or a whole number from 0"})
     if "bulk_error_code" in body and body["bulk_error_code"] not in ERROR_CODES:
         errors.append({"field": ["bulk_error_code"], "message": f"must be one of {', '.join(ERROR_CODES)}"})
+    cuts = body.get("bulk_download_cuts", 0)
+    if isinstance(cuts, bool) or not isinstance(cuts, int) or cuts < 0:
+        errors.append({"field": ["bulk_download_cuts"], "message": "must be a whole number from 0"})
     return errors

@@ -76,11 +76,12 @@ class BulkOperation(BaseModel):
 
 @dataclass
 class BulkSettings:
-    """What `--bulk-*` and PUT /_emulator/config set: the pace of runs and the injected failure."""
+    """What `--bulk-*` and PUT /_emulator/config set: the pace of runs and the injected failures."""
 
     rows_per_second: float = 3000.0
     fail_after_rows: int | None = None
     error_code: str = "INTERNAL_SERVER_ERROR"
+    download_cuts: int = 0  # how many of the next result downloads break off half-way
 
 
 class OperationInProgress(Exception):

@@ -110,7 +110,9 @@ class _Generator:
     def order(self, index: int, start: int) -> Order:
         rng = random.Random(f"order:{self.seed}:{index}")
         customer = rng.choice(self.customers) if self.customers and rng.random() >= 0.15 else None
-        created = rng.randint(max(start, customer.created_at if customer else start), ANCHOR - DAY)
+        earliest = max(start, customer.created_at if customer else start)
+        # A customer who signed up on the last day orders that day (large shops have some).
+        created = rng.randint(earliest, max(earliest, ANCHOR - DAY))
         # A guest's address is some customer's: a real-looking address, whoever it is.
         address = _address(customer, rng) or (_address(rng.choice(self.customers), rng) if self.customers else None)
         country = address.country_code if address and address.country_code in MARKETS else "US"

@@ -247,3 +247,11 @@ def test_bulk_settings_are_checked(shop: ShopifyEmulatorHandle) -> None:
     assert refused.status_code == 422
     fields = [error["field"] for error in refused.json()["errors"]]
     assert fields == [["bulk_rows_per_second"], ["bulk_fail_after_rows"], ["bulk_error_code"]]
+
+
+def test_a_download_can_be_made_to_break_off(shop: ShopifyEmulatorHandle) -> None:
+    operation = finished_bulk_operation(shop, start_bulk_query(shop, "{ customers { nodes { id email } } }"))
+    configure(shop, bulk_download_cuts=1)
+    with pytest.raises(httpx.RemoteProtocolError):
+        httpx.get(operation["url"])
+    assert len(jsonl(operation["url"])) == 300, "only the next download breaks"
