@@ -76,9 +76,10 @@ def test_windows_and_the_change_scan_follow_updated_at_exactly(shop: Any) -> Non
     boundary = datetime(2024, 3, 1, 10, 0, 1, tzinfo=timezone.utc)
     assert products_query(boundary) == "updated_at:>='2024-03-01T10:00:01Z' status:ACTIVE,DRAFT,ARCHIVED"
     with client_for(shop) as client:
-        before = [p.id for p, _ in iter_products(client, updated_from=boundary - timedelta(days=1), updated_to=boundary)]
+        day_before = boundary - timedelta(days=1)
+        before = [p.id for p, _ in iter_products(client, updated_from=day_before, updated_to=boundary)]
         since = [p.id for p, _ in iter_products(
-            client, updated_from=boundary - timedelta(days=1), updated_to=boundary + timedelta(days=1),
+            client, updated_from=day_before, updated_to=boundary + timedelta(days=1),
             changed_since=boundary,
         )]  # fmt: skip
         changes = [stamp.id for stamp in iter_product_changes(client, since=boundary - timedelta(seconds=1))]
