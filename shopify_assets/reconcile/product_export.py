@@ -207,6 +207,9 @@ class _Exporter:
         return True
 
     def _export_one(self, item: _Item, current: dict[str, Product], now: datetime) -> LedgerEntry | None:
+        # Shopify would take a variant without SKU, but the import could never bring the product back.
+        if missing := [v.odoo_id for v in item.export.variants if not v.sku]:
+            return self._skip_without_sku(item, missing)
         shopify_id = item.export.shopify_id
         odoo_digest = item.export.content().digest()
         if shopify_id is not None:
@@ -232,8 +235,6 @@ class _Exporter:
                 return self._entry(item, LedgerStatus.SKIPPED, odoo_digest, previous_updated_at, now)
             if baseline is not None and shopify_changed:
                 self.report.conflicts_odoo_won += 1
-        elif missing := [v.odoo_id for v in item.export.variants if not v.sku]:
-            return self._skip_without_sku(item, missing)
         return self._send(item, now)
 
     def _send(self, item: _Item, now: datetime) -> LedgerEntry | None:
@@ -281,7 +282,7 @@ class _Exporter:
         return ExportTemplate(export.odoo_id, product.id, export.name, export.description, variants, export.bins)
 
     def _skip_without_sku(self, item: _Item, variant_ids: list[int]) -> None:
-        message = f"not created in Shopify: variants {variant_ids} have no Internal Reference (SKU)"
+        message = f"not sent to Shopify: variants {variant_ids} have no Internal Reference (SKU)"
         self.report.skipped += 1
         self.report.warnings.append(RecordIssue(item.label, "default_code", message))
         return None
