@@ -1,10 +1,13 @@
 """Order line amounts as Odoo computes them, and the unit price and discount that make them Shopify's.
 
 Odoo keeps `price_unit` and `discount` to 2 decimals (the default "Product Price" and "Discount"
-accuracies) and computes a line the way Odoo 17/18 does with the company's default tax rounding
-(round per line): base = price_unit x (1 - discount / 100) x quantity, divided by (1 + the included
-rates) when the taxes are included in the price; subtotal = base rounded to the cent; each tax =
-base x rate rounded to the cent. The order's total is the sum of the lines' subtotals and taxes.
+accuracies) and computes a line the way Odoo 18 does with the company's default tax rounding
+(round per line): amount = price_unit x (1 - discount / 100) x quantity; base = amount, divided by
+(1 + the rates) when the taxes are included in the price; each tax = base x rate rounded to the
+cent. Taxes excluded: subtotal = base rounded to the cent. Taxes included: subtotal = the amount
+rounded less the rounded taxes, so that subtotal + taxes is the tax-inclusive price the customer
+saw (account.tax's `_round_tax_details_base_lines`, mode "mixed"). The order's total is the sum of
+the lines' subtotals and taxes.
 
 Shopify charges a line its quantity x unit price minus the discounts allocated to it, and states
 each tax amount. `price_line` searches a few (price_unit, discount) pairs, most readable first, for
@@ -75,10 +78,11 @@ class LinePricing:
 def odoo_line_amounts(
     price_unit: Decimal, quantity: int, discount: Decimal, rates: tuple[Decimal, ...], included: bool
 ) -> OdooLineAmounts:
-    base = price_unit * (1 - discount / HUNDRED) * quantity
-    if included:
-        base = base / (1 + sum(rates, ZERO) / HUNDRED)
-    return OdooLineAmounts(round_cents(base), tuple(round_cents(base * rate / HUNDRED) for rate in rates))
+    amount = price_unit * (1 - discount / HUNDRED) * quantity
+    base = amount / (1 + sum(rates, ZERO) / HUNDRED) if included else amount
+    taxes = tuple(round_cents(base * rate / HUNDRED) for rate in rates)
+    subtotal = round_cents(amount) - sum(taxes, ZERO) if included else round_cents(base)
+    return OdooLineAmounts(subtotal, taxes)
 
 
 def _unit_prices(price: Decimal, net_unit: Decimal) -> Iterator[Decimal]:

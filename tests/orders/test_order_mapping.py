@@ -151,11 +151,8 @@ def test_a_tax_line_without_rate_names_the_order_and_the_line() -> None:
 
 
 def test_an_inexact_line_is_reported_with_its_difference() -> None:
-    # 17.31 including 20 % tax: Odoo rounds the base (14.425) and the tax (2.885) up, both, so no
-    # 2-decimal price and discount gives exactly 17.31.
-    order = make_order(
-        9, lines=[line_item(91, price="17.31", taxes=(tax("VAT", "0.2", "2.89"),))], total="17.31", taxesIncluded=True
-    )
+    # Shopify charged 1.01 of 10 % tax on 10.00: no price and discount makes Odoo's 1.00 tax say so.
+    order = make_order(9, lines=[line_item(91, price="10.00", taxes=(tax("GST", "0.1", "1.01"),))], total="11.01")
     [warning] = order_values(order).warnings
     assert (warning.shopify_id, warning.field) == ("gid://shopify/Order/9", "lineItems[gid://shopify/LineItem/91]")
     assert warning.message == (
