@@ -9,9 +9,11 @@ from dagster import Definitions
 
 from shopify_assets.defs.customers.assets import odoo_partners, shopify_customers
 from shopify_assets.defs.customers.jobs import customers_sync_job, import_customers
+from shopify_assets.defs.customers.schedules import customers_full_reconciliation
 from shopify_assets.defs.customers.sensors import shopify_customers_sensor
 from shopify_assets.defs.orders.assets import odoo_sale_orders, shopify_orders
 from shopify_assets.defs.orders.jobs import import_orders, orders_sync_job
+from shopify_assets.defs.orders.schedules import orders_full_reconciliation
 from shopify_assets.defs.orders.sensors import odoo_waiting_orders_sensor, shopify_orders_sensor
 from shopify_assets.defs.products.assets import (
     odoo_product_changes,
@@ -20,6 +22,7 @@ from shopify_assets.defs.products.assets import (
     shopify_products,
 )
 from shopify_assets.defs.products.jobs import import_products, products_export_job, products_sync_job
+from shopify_assets.defs.products.schedules import products_full_reconciliation
 from shopify_assets.defs.products.sensors import (
     products_export_after_import,
     products_export_schedule,
@@ -35,6 +38,7 @@ from shopify_assets.defs.resources import (
 )
 from shopify_assets.defs.stock.assets import odoo_stock_levels, shopify_inventory_levels
 from shopify_assets.defs.stock.jobs import stock_sync_job
+from shopify_assets.defs.stock.schedules import stock_full_reconciliation, stock_sync_schedule
 from shopify_assets.defs.stock.settings import stock_settings_from_env
 
 
@@ -55,7 +59,11 @@ def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
             shopify_customers_sensor, shopify_orders_sensor, odoo_waiting_orders_sensor,
             shopify_products_sensor, products_waiting_sensor, products_export_after_import,
         ],  # fmt: skip
-        schedules=[products_export_schedule],
+        schedules=[
+            stock_sync_schedule, products_export_schedule,
+            customers_full_reconciliation, products_full_reconciliation, orders_full_reconciliation,
+            stock_full_reconciliation,
+        ],  # fmt: skip
         resources={
             "shopify": shopify_resource_from_env(environ),
             "odoo": odoo_resource_from_env(environ),

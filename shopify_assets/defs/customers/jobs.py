@@ -13,6 +13,7 @@ from dagster import (
     op,
 )
 
+from shopify_assets.defs.cadence import priority_tags
 from shopify_assets.defs.customers.landed import LandedCustomers, reconcile_partners
 from shopify_assets.defs.customers.partitions import customer_partitions
 from shopify_assets.defs.metadata import client_metadata
@@ -29,6 +30,7 @@ customers_sync_job = define_asset_job(
     selection=AssetSelection.assets("shopify_customers", "odoo_partners"),
     partitions_def=customer_partitions,
     executor_def=in_process_executor,
+    tags=priority_tags("customers"),
     description="Shopify customers -> landed records -> Odoo partners.",
 )
 
@@ -78,7 +80,7 @@ def import_customers_by_id(
 
 @job(
     executor_def=in_process_executor,
-    tags={"shopify_sync/mode": "import_one_customer"},
+    tags={"shopify_sync/mode": "import_one_customer", **priority_tags("customers")},
     description="IMPORT_ONE_CUSTOMER: sync the customers given by id in run config (ops.import_customers_by_id.config.ids).",
 )
 def import_customers():

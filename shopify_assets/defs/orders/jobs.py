@@ -13,6 +13,7 @@ from dagster import (
     op,
 )
 
+from shopify_assets.defs.cadence import priority_tags
 from shopify_assets.defs.metadata import client_metadata
 from shopify_assets.defs.orders.assets import LANDING
 from shopify_assets.defs.orders.landed import landed_orders, reconcile_orders
@@ -31,6 +32,7 @@ orders_sync_job = define_asset_job(
     selection=AssetSelection.assets("shopify_orders", "odoo_sale_orders"),
     partitions_def=order_partitions,
     executor_def=in_process_executor,
+    tags=priority_tags("orders"),
     description="Shopify orders -> landed records -> Odoo sale orders.",
 )
 
@@ -90,7 +92,7 @@ def import_orders_by_id(
 
 @job(
     executor_def=in_process_executor,
-    tags={"shopify_sync/mode": "import_one_order"},
+    tags={"shopify_sync/mode": "import_one_order", **priority_tags("orders")},
     description="IMPORT_ONE_ORDER: sync the orders given by id in run config (ops.import_orders_by_id.config.ids).",
 )
 def import_orders():

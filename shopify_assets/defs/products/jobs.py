@@ -13,6 +13,7 @@ from dagster import (
     op,
 )
 
+from shopify_assets.defs.cadence import priority_tags
 from shopify_assets.defs.metadata import client_metadata
 from shopify_assets.defs.landed_records import LandedRecords
 from shopify_assets.defs.products.landed import LANDING, reconcile_products
@@ -32,6 +33,7 @@ products_sync_job = define_asset_job(
     selection=AssetSelection.assets("shopify_products", "odoo_products"),
     partitions_def=product_partitions,
     executor_def=in_process_executor,
+    tags=priority_tags("products"),
     description="Shopify products -> landed records -> Odoo product templates and variants.",
 )
 
@@ -41,6 +43,7 @@ products_export_job = define_asset_job(
     "products_export",
     selection=AssetSelection.assets("odoo_product_changes", "shopify_product_exports"),
     executor_def=in_process_executor,
+    tags=priority_tags("products"),
     description="Odoo product templates changed since the last export -> Shopify, with productSet.",
 )
 
@@ -94,7 +97,7 @@ def import_products_by_id(
 
 @job(
     executor_def=in_process_executor,
-    tags={"shopify_sync/mode": "import_one_product"},
+    tags={"shopify_sync/mode": "import_one_product", **priority_tags("products")},
     description="IMPORT_ONE_PRODUCT: sync the products given by id in run config "
     "(ops.import_products_by_id.config.ids).",
 )

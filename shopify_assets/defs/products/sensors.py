@@ -19,6 +19,7 @@ from dagster import (
 )
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from shopify_assets.defs.cadence import sync_timezone
 from shopify_assets.defs.products.jobs import import_products, products_export_job, products_sync_job
 from shopify_assets.defs.landed_records import ids_with_status
 from shopify_assets.defs.products.partitions import product_partitions
@@ -49,6 +50,7 @@ products_export_schedule = ScheduleDefinition(
     name="products_export_schedule",
     job=products_export_job,
     cron_schedule=os.environ.get("SYNC_PRODUCTS_EXPORT_CRON", "*/15 * * * *"),
+    execution_timezone=sync_timezone(),
     default_status=DefaultScheduleStatus.RUNNING,
     tags={"shopify_sync/mode": "export_changed_products"},
     description="Exports the Odoo product templates changed since the last export.",
