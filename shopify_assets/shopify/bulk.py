@@ -17,8 +17,12 @@ Taking one up again:
 A FAILED operation (INTERNAL_SERVER_ERROR or TIMEOUT) may leave partial data. Its output is not
 sorted and its cut may fall inside an object's children, so `records()` yields every record but
 the last one, which might be incomplete, and the caller completes the window with paginated
-queries, skipping the ids the partial data gave (see `iter_customers_bulk`). Only then does it hold
-a set of ids; a completed operation is read with no per-record memory at all.
+queries, skipping the ids the partial data gave. Only then does it hold a set of ids; a completed
+operation is read with no per-record memory at all.
+
+`iter_customers_bulk`, `iter_products_bulk` and `iter_orders_bulk` read one updated_at window that
+way and yield what `iter_customers`, `iter_products` and `iter_orders` yield for it (products with all
+their variants and media, orders with all their lines), in no particular order.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from graphql import (
@@ -60,7 +64,10 @@ from graphql.language import Visitor
 from shopify_assets.shopify.client import ShopifyClient
 from shopify_assets.shopify.customers import iter_customers, parse_record, updated_at_query
 from shopify_assets.shopify.errors import ShopifyAuthError, ShopifyError, ShopifyPayloadError, ShopifyUserError
-from shopify_assets.shopify.models import Customer, ShopifyModel
+from shopify_assets.shopify.models import Customer, Order, Product, ShopifyModel
+from shopify_assets.shopify.orders import iter_orders, parse_order
+from shopify_assets.shopify.orders import updated_at_query as orders_query
+from shopify_assets.shopify.products import iter_products, products_query
 
 logger = logging.getLogger(__name__)
 
@@ -149,11 +156,6 @@ class BulkRecord:
 
     node: dict[str, Any]
     children: list[dict[str, Any]] = field(default_factory=list)
-
-    def children_of_type(self, resource: str) -> list[dict[str, Any]]:
-        """The children whose GID names `resource` (`ProductVariant`...): one nested connection's nodes."""
-        prefix = f"gid://shopify/{resource}/"
-        return [child for child in self.children if str(child.get("id", "")).startswith(prefix)]
 
 
 @dataclass
@@ -493,7 +495,47 @@ class BulkQueryRunner:
                 self._sleep(self.min_poll_interval * attempt)
 
 
-# -- customers -------------------------------------------------------------------------------------
+# -- resources ------------------------------------------------------------------------------------
+
+
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+RecordT = TypeVar("RecordT", bound=_Record)
+
+
+def _read_window(
+    runner: BulkQueryRunner,
+    operation_name: str,
+    query: str,
+    window: tuple[datetime, datetime],
+    assemble: Callable[[BulkRecord], tuple[RecordT, dict[str, Any]]],
+    paged: Callable[[], Iterator[tuple[RecordT, dict[str, Any]]]],
+    state: BulkState | None,
+) -> Iterator[tuple[RecordT, dict[str, Any]]]:
+    """The records of one updated_at window by bulk query; after a failure, the partial data completed by
+    `paged` (the paginated read of the same window) without the ids already yielded."""
+    low, high = window
+    operation = runner.run(operation_name, {"query": query}, state=state)
+    seen: set[str] | None = set() if runner.is_partial(operation) else None
+    for bulk_record in runner.records(operation):
+        record, node = assemble(bulk_record)
+        if low <= record.updated_at < high:  # the search filter may be wider than the window
+            if seen is not None:
+                seen.add(record.id)
+            yield record, node
+    if seen is not None:
+        for record, node in paged():
+            if record.id not in seen:
+                runner.stats.fallback_records += 1
+                yield record, node
+    if state is not None:
+        state.clear()
 
 
 def iter_customers_bulk(
@@ -504,7 +546,7 @@ def iter_customers_bulk(
     state: BulkState | None = None,
     runner: BulkQueryRunner | None = None,
 ) -> Iterator[tuple[Customer, dict[str, Any]]]:
-    """Customers with updated_from <= updatedAt < updated_to, read by one bulk query; what
+    """Customers with updated_from <= updatedAt < updated_to, read by one bulk query: what
     `iter_customers` yields for the same window, in no particular order.
 
     When the operation fails part-way, its partial data is yielded and the window is then paged
@@ -512,21 +554,83 @@ def iter_customers_bulk(
     `state` (see JsonFileBulkState) lets a rerun after a crash resume the same operation; it is
     cleared once every customer was yielded. `runner` carries the polling settings and the stats.
     """
-    runner = runner or BulkQueryRunner(client)
-    query = updated_at_query(updated_from, updated_to)  # validates both bounds; the day filter is a superset
-    low, high = updated_from, updated_to
-    operation = runner.run("BulkCustomers", {"query": query}, state=state)
-    seen: set[str] | None = set() if runner.is_partial(operation) else None
-    for record in runner.records(operation):
-        customer = parse_record(Customer, record.node)
-        if low <= customer.updated_at < high:
-            if seen is not None:
-                seen.add(customer.id)
-            yield customer, record.node
-    if seen is not None:
-        for customer, node in iter_customers(client, updated_from=low, updated_to=high):
-            if customer.id not in seen:
-                runner.stats.fallback_records += 1
-                yield customer, node
-    if state is not None:
-        state.clear()
+    query = updated_at_query(updated_from, updated_to)  # checks both bounds; whole days, a superset
+    return _read_window(
+        runner or BulkQueryRunner(client),
+        "BulkCustomers",
+        query,
+        (updated_from, updated_to),
+        lambda record: (parse_record(Customer, record.node), record.node),
+        lambda: iter_customers(client, updated_from=updated_from, updated_to=updated_to),
+        state,
+    )
+
+
+def _with_connections(record: BulkRecord, connections: Mapping[str, str], rest: str) -> dict[str, Any]:
+    """The record's node with its children put back as the paginated read lands them: connections as
+    `{pageInfo, nodes}`, `connections` naming the key of each child GID type, the others under `rest`."""
+    gathered: dict[str, list[dict[str, Any]]] = {key: [] for key in (*connections.values(), rest)}
+    for child in record.children:
+        kind = str(child.get("id", "")).removeprefix("gid://shopify/").split("/", 1)[0]
+        gathered[connections.get(kind, rest)].append({k: v for k, v in child.items() if k != PARENT_ID})
+    node: dict[str, Any] = {**record.node}
+    for key, nodes in gathered.items():
+        node[key] = {"pageInfo": {"hasNextPage": False, "endCursor": None}, "nodes": nodes}
+    return node
+
+
+def _product(record: BulkRecord) -> tuple[Product, dict[str, Any]]:
+    # Every child that is no variant is a media item (MediaImage, Video, ExternalVideo, Model3d).
+    node = _with_connections(record, {"ProductVariant": "variants"}, rest="media")
+    return parse_record(Product, node, "product"), node
+
+
+def _order(record: BulkRecord) -> tuple[Order, dict[str, Any]]:
+    node = _with_connections(record, {"LineItem": "lineItems"}, rest="shippingLines")
+    return parse_order(node), node
+
+
+def iter_products_bulk(
+    client: ShopifyClient,
+    *,
+    updated_from: datetime,
+    updated_to: datetime,
+    state: BulkState | None = None,
+    runner: BulkQueryRunner | None = None,
+) -> Iterator[tuple[Product, dict[str, Any]]]:
+    """Products of every status with updated_from <= updatedAt < updated_to, with all their variants and
+    media, read by one bulk query; otherwise as `iter_customers_bulk` (fallback: `iter_products`)."""
+    if updated_from >= updated_to:
+        raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
+    return _read_window(
+        runner or BulkQueryRunner(client),
+        "BulkProducts",
+        products_query(updated_from, updated_to),
+        (updated_from, updated_to),
+        _product,
+        lambda: iter_products(client, updated_from=updated_from, updated_to=updated_to),
+        state,
+    )
+
+
+def iter_orders_bulk(
+    client: ShopifyClient,
+    *,
+    updated_from: datetime,
+    updated_to: datetime,
+    state: BulkState | None = None,
+    runner: BulkQueryRunner | None = None,
+) -> Iterator[tuple[Order, dict[str, Any]]]:
+    """Orders with updated_from <= updatedAt < updated_to, with all their line items and shipping lines,
+    read by one bulk query; otherwise as `iter_customers_bulk` (fallback: `iter_orders`)."""
+    if updated_from >= updated_to:
+        raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
+    return _read_window(
+        runner or BulkQueryRunner(client),
+        "BulkOrders",
+        orders_query(updated_from, updated_to),
+        (updated_from, updated_to),
+        _order,
+        lambda: iter_orders(client, updated_from=updated_from, updated_to=updated_to),
+        state,
+    )

@@ -59,8 +59,7 @@ def test_children_are_gathered_under_the_line_before_them() -> None:
     ]
     records = list(group_records(iter(lines)))
     assert [record.node["title"] for record in records] == ["A", "B", "C"]
-    assert records[0].children_of_type("ProductVariant") == [lines[1]]
-    assert records[0].children_of_type("MediaImage") == [lines[2]]
+    assert records[0].children == lines[1:3]
     assert records[1] == BulkRecord(lines[3], [])
 
 
