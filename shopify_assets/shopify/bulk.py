@@ -509,6 +509,16 @@ class _Record(Protocol):
 RecordT = TypeVar("RecordT", bound=_Record)
 
 
+def _window(updated_from: datetime, updated_to: datetime) -> tuple[datetime, datetime]:
+    """The window [updated_from, updated_to), checked at once rather than at the first record."""
+    for name, moment in (("updated_from", updated_from), ("updated_to", updated_to)):
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError(f"{name} must be timezone-aware, got {moment.isoformat()}")
+    if updated_from >= updated_to:
+        raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
+    return updated_from, updated_to
+
+
 def _read_window(
     runner: BulkQueryRunner,
     operation_name: str,
@@ -554,12 +564,12 @@ def iter_customers_bulk(
     `state` (see JsonFileBulkState) lets a rerun after a crash resume the same operation; it is
     cleared once every customer was yielded. `runner` carries the polling settings and the stats.
     """
-    query = updated_at_query(updated_from, updated_to)  # checks both bounds; whole days, a superset
+    window = _window(updated_from, updated_to)
     return _read_window(
         runner or BulkQueryRunner(client),
         "BulkCustomers",
-        query,
-        (updated_from, updated_to),
+        updated_at_query(*window),  # whole days: a superset of the window
+        window,
         lambda record: (parse_record(Customer, record.node), record.node),
         lambda: iter_customers(client, updated_from=updated_from, updated_to=updated_to),
         state,
@@ -600,13 +610,12 @@ def iter_products_bulk(
 ) -> Iterator[tuple[Product, dict[str, Any]]]:
     """Products of every status with updated_from <= updatedAt < updated_to, with all their variants and
     media, read by one bulk query; otherwise as `iter_customers_bulk` (fallback: `iter_products`)."""
-    if updated_from >= updated_to:
-        raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
+    window = _window(updated_from, updated_to)
     return _read_window(
         runner or BulkQueryRunner(client),
         "BulkProducts",
-        products_query(updated_from, updated_to),
-        (updated_from, updated_to),
+        products_query(*window),
+        window,
         _product,
         lambda: iter_products(client, updated_from=updated_from, updated_to=updated_to),
         state,
@@ -623,13 +632,12 @@ def iter_orders_bulk(
 ) -> Iterator[tuple[Order, dict[str, Any]]]:
     """Orders with updated_from <= updatedAt < updated_to, with all their line items and shipping lines,
     read by one bulk query; otherwise as `iter_customers_bulk` (fallback: `iter_orders`)."""
-    if updated_from >= updated_to:
-        raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
+    window = _window(updated_from, updated_to)
     return _read_window(
         runner or BulkQueryRunner(client),
         "BulkOrders",
-        orders_query(updated_from, updated_to),
-        (updated_from, updated_to),
+        orders_query(*window),
+        window,
         _order,
         lambda: iter_orders(client, updated_from=updated_from, updated_to=updated_to),
         state,
