@@ -60,7 +60,7 @@ class RequestContext:
     """Per request: the data, the request time, and the search warnings gathered on the way.
 
     `origin` is the scheme and host the request came to (for URLs the emulator serves itself);
-    `in_bulk` marks the executions of a bulk mutation's lines.
+    `in_bulk` marks the executions a bulk operation runs (where productSet is always synchronous).
     """
 
     data: ShopData
