@@ -21,6 +21,8 @@ DEMO_DIR = Path(os.environ.get("DEMO_DIR") or REPO / ".demo")
 SHOPIFY_PORT = int(os.environ.get("DEMO_SHOPIFY_PORT", "8780"))
 ODOO_PORT = int(os.environ.get("DEMO_ODOO_PORT", "8769"))
 DEMO_CUSTOMERS = os.environ.get("DEMO_CUSTOMERS", "500")
+DEMO_PRODUCTS = os.environ.get("DEMO_PRODUCTS", "100")
+DEMO_ORDERS = os.environ.get("DEMO_ORDERS", "300")
 DEMO_SEED = os.environ.get("DEMO_SEED", "42")
 
 
@@ -40,7 +42,11 @@ def start_emulators():
     DEMO_DIR.mkdir(exist_ok=True)
     shopify = start_emulator(
         "emulators.shopify",
-        ["--db", str(DEMO_DIR / "shopify.sqlite"), "--customers", DEMO_CUSTOMERS, "--seed", DEMO_SEED],
+        [
+            # A Plus shop (20,000-point bucket): the demo shows the sync, not minutes of throttle waits.
+            "--db", str(DEMO_DIR / "shopify.sqlite"), "--seed", DEMO_SEED, "--plan", "plus",
+            "--customers", DEMO_CUSTOMERS, "--products", DEMO_PRODUCTS, "--orders", DEMO_ORDERS,
+        ],  # fmt: skip
         port=SHOPIFY_PORT,
         log_path=DEMO_DIR / "shopify-emulator.log",
         health_path="/_emulator/health",

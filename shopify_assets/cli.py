@@ -35,16 +35,26 @@ FULL_IMPORTS = (
 )
 
 
+# Records that reached neither side's data yet, each in one bucket, so a line's total adds up.
+NOT_SYNCED_BUCKETS = (("waiting", "waiting"), ("deferred", "waiting for media"), ("invalid_sku", "invalid SKU"))
+
+
 def count_line(spec: FullImport, metadata: dict[str, Any]) -> str:
+    """`N customers -> N partners (C created, U updated, S skipped, F failed)`, plus the not-synced buckets in use."""
+
     def value(key: str) -> int:
         return int(metadata.get(key) or 0)
 
-    created, updated, skipped, failed = value("created"), value("updated"), value("skipped"), value("failed")
-    kept = value("conflicts_odoo_kept")
-    return (
-        f"{value('records')} {spec.resource} -> {created + updated + skipped + kept} {spec.target_noun} "
-        f"({created} created, {updated} updated, {skipped + kept} skipped, {failed} failed)"
+    created, updated, failed = value("created"), value("updated"), value("failed")
+    skipped = value("skipped") + value("conflicts_odoo_kept")
+    synced = created + updated + skipped
+    extras = [(value(key), label) for key, label in NOT_SYNCED_BUCKETS if value(key)]
+    total = synced + failed + sum(count for count, _ in extras)
+    details = ", ".join(
+        [f"{created} created", f"{updated} updated", f"{skipped} skipped", f"{failed} failed"]
+        + [f"{count} {label}" for count, label in extras]
     )
+    return f"{total} {spec.resource} -> {synced} {spec.target_noun} ({details})"
 
 
 def execute_full_import(

@@ -1,4 +1,4 @@
-"""`make demo` as a user runs it: the count line, then a second run that creates and updates nothing."""
+"""`make demo` as a user runs it: one count line per resource, then a second run that creates and updates nothing."""
 
 from __future__ import annotations
 
@@ -12,18 +12,25 @@ from emulators.harness import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 COUNT_LINE = re.compile(
-    r"^(\d+) customers -> (\d+) partners \((\d+) created, (\d+) updated, (\d+) skipped, (\d+) failed\)$", re.M
+    r"^(?P<total>\d+) (?P<resource>customers|products|orders) -> (?P<synced>\d+) (?:partners|templates|sale orders) "
+    r"\((?P<created>\d+) created, (?P<updated>\d+) updated, (?P<skipped>\d+) skipped, (?P<failed>\d+) failed"
+    r"(?P<extras>(?:, \d+ [a-zA-Z ]+)*)\)$",
+    re.M,
 )
 
 
-def run_demo(tmp_path: Path, env: dict[str, str]) -> tuple[int, ...]:
+def run_demo(env: dict[str, str]) -> dict[str, dict[str, int]]:
     completed = subprocess.run(
         [sys.executable, "-m", "scripts.demo", "run"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
-    match = COUNT_LINE.search(completed.stdout)
-    assert match, completed.stdout[-3000:]
-    return tuple(int(group) for group in match.groups())
+    lines = {}
+    for match in COUNT_LINE.finditer(completed.stdout):
+        counts = {k: int(v) for k, v in match.groupdict().items() if k not in ("resource", "extras")}
+        counts["not_synced"] = sum(int(n) for n in re.findall(r", (\d+) ", match["extras"]))
+        lines[match["resource"]] = counts
+    assert set(lines) == {"customers", "products", "orders"}, completed.stdout[-3000:]
+    return lines
 
 
 def test_demo_twice(tmp_path):
@@ -38,10 +45,18 @@ def test_demo_twice(tmp_path):
         "DEMO_SHOPIFY_PORT": str(free_port()),
         "DEMO_ODOO_PORT": str(free_port()),
         "DEMO_CUSTOMERS": "120",
+        "DEMO_PRODUCTS": "20",
+        "DEMO_ORDERS": "40",
     }
-    customers, partners, created, updated, skipped, failed = run_demo(tmp_path, env)
-    assert customers == 120 and partners + failed == 120 and created == partners and updated == 0
+    first = run_demo(env)
+    assert first["customers"]["total"] == 120
+    assert first["products"]["total"] == 20
+    assert first["orders"]["total"] == 40
+    for counts in first.values():
+        assert counts["synced"] == counts["created"] > 0
+        assert counts["total"] == counts["synced"] + counts["failed"] + counts["not_synced"]
 
-    customers, partners_again, created, updated, skipped, failed_again = run_demo(tmp_path, env)
-    assert (created, updated) == (0, 0)
-    assert partners_again == partners and skipped == partners and failed_again == failed
+    second = run_demo(env)
+    for resource, counts in second.items():
+        assert (counts["created"], counts["updated"]) == (0, 0), resource
+        assert counts["synced"] == first[resource]["synced"] and counts["skipped"] == counts["synced"], resource

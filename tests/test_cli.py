@@ -1,0 +1,20 @@
+"""The count lines `make demo` and `make sync` print: every record in exactly one bucket."""
+
+from shopify_assets.cli import FULL_IMPORTS, count_line
+
+CUSTOMERS, PRODUCTS, ORDERS = FULL_IMPORTS
+
+
+def test_customers_line_has_the_documented_shape():
+    line = count_line(CUSTOMERS, {"records": 500, "created": 490, "updated": 0, "skipped": 3, "conflicts_odoo_kept": 2,
+                                  "failed": 5})
+    assert line == "500 customers -> 495 partners (490 created, 0 updated, 5 skipped, 5 failed)"
+
+
+def test_records_that_wait_or_are_invalid_are_counted_not_hidden():
+    assert count_line(PRODUCTS, {"records": 67, "created": 60, "skipped": 7, "deferred": 6, "invalid_sku": 27}) == (
+        "100 products -> 67 templates (60 created, 0 updated, 7 skipped, 0 failed, 6 waiting for media, 27 invalid SKU)"
+    )
+    assert count_line(ORDERS, {"records": 300, "created": 131, "waiting": 169}) == (
+        "300 orders -> 131 sale orders (131 created, 0 updated, 0 skipped, 0 failed, 169 waiting)"
+    )
