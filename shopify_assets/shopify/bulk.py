@@ -60,6 +60,7 @@ from graphql import (
     visit,
 )
 from graphql.language import Visitor
+from pydantic import Field
 
 from shopify_assets.shopify.client import ShopifyClient
 from shopify_assets.shopify.customers import iter_customers, parse_record, updated_at_query
@@ -96,8 +97,9 @@ class BulkOperation(ShopifyModel):
     object_count: int  # UnsignedInt64 strings, read as numbers
     root_object_count: int
     file_size: int | None = None
-    url: str | None = None
-    partial_data_url: str | None = None
+    # Signed URLs let anyone read the data for 7 days: kept out of reprs (and logs, and errors).
+    url: str | None = Field(default=None, repr=False)
+    partial_data_url: str | None = Field(default=None, repr=False)
     query: str
     type: str
 
