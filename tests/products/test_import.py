@@ -200,13 +200,13 @@ def test_statuses_archive_and_bins_reach_the_configured_field(
     odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger
 ) -> None:
     archived = grid_product(5, ["Red", "Blue"], ["S"], status="ARCHIVED")
-    mapping = ProductMapping(bin_field="description_sale")  # the emulator has no stock module's picking fields
+    mapping = ProductMapping()  # bins go where a warehouse user sees them: "Description on Picking"
     report = run(odoo, ledger, [archived], mapping=mapping)
-    assert (report.created, report.bin_field) == (1, "description_sale")
+    assert (report.created, report.bin_field) == (1, "description_picking")
     [template] = client.execute_kw(
-        "product.template", "search_read", [[("active", "=", False)], ["description_sale", "product_variant_ids"]]
+        "product.template", "search_read", [[("active", "=", False)], ["description_picking", "product_variant_ids"]]
     )
-    assert template["description_sale"] == "P5-Red-S: B0\nP5-Blue-S: B1"
+    assert template["description_picking"] == "P5-Red-S: B0\nP5-Blue-S: B1"
     assert_odoo_matches(client, [archived])  # archived variants keep their external ids, SKUs and prices
     assert run(odoo, ledger, [edited(archived)], mapping=mapping).updated == 0
 

@@ -205,6 +205,10 @@ TEMPLATE = ModelSpec(
         "sequence": Integer("Sequence", default=1, help="Gives the sequence order when displaying a product list"),
         "description": Html("Description", translate=True),
         "description_purchase": Text("Purchase Description", translate=True),
+        # From the stock module (installed in the recorded database): texts shown on transfers.
+        "description_picking": Text("Description on Picking", translate=True),
+        "description_pickingin": Text("Description on Receptions", translate=True),
+        "description_pickingout": Text("Description on Delivery Orders", translate=True),
         "description_sale": Text(
             "Sales Description",
             translate=True,
@@ -409,6 +413,11 @@ PRODUCT = ModelSpec(
         ),
         "description": _inherited("description", Html, "Description", translate=True),
         "description_purchase": _inherited("description_purchase", Text, "Purchase Description", translate=True),
+        "description_picking": _inherited("description_picking", Text, "Description on Picking", translate=True),
+        "description_pickingin": _inherited("description_pickingin", Text, "Description on Receptions", translate=True),
+        "description_pickingout": _inherited(
+            "description_pickingout", Text, "Description on Delivery Orders", translate=True
+        ),
         "description_sale": _inherited(
             "description_sale", Text, "Sales Description", translate=True,
             help=TEMPLATE.fields["description_sale"].help,
