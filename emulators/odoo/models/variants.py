@@ -72,12 +72,19 @@ def _add_single_values(variants: RecordSet, lines: list[RecordSet], value_sets: 
 
 
 def unlink_products(products: RecordSet) -> None:
-    """product.product.unlink: a template whose last variants go is deleted with them."""
+    """product.product.unlink: a template is deleted with its variant when that variant was its only one.
+
+    As in Odoo, "only one" counts the template's variants (archived ones too) other than the
+    product itself, not other than the whole batch: deleting all of a template's variants in one
+    call keeps the template, unless it had a single variant.
+    """
     env = products.env
     templates = []
     for product in products.exists():
         template = product["product_tmpl_id"]
-        others = products.search([("product_tmpl_id", "=", template.id), ("id", "not in", products.ids)], limit=1)
+        others = products.with_context(active_test=False).search(
+            [("product_tmpl_id", "=", template.id), ("id", "!=", product.id)], limit=1
+        )
         if not others and template.id not in templates:
             templates.append(template.id)
     products.exists().unlink()
