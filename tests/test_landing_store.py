@@ -69,3 +69,18 @@ def test_changed_since_filters_records(tmp_path):
     store.land([rec(1, "2024-01-01T10:00:00Z"), rec(2, "2024-01-01T11:00:00Z")], partition_of=day_of, run_id="r1")
     got = [r.id for r in store.read_partitions(["2024-01-01"], changed_since="2024-01-01T10:30:00Z")]
     assert got == ["gid://shopify/Customer/2"]
+
+
+def test_unordered_input_lands_each_partition_once_keeping_the_newest(tmp_path):
+    """A bulk operation's output has no order: partitions interleave and a record may repeat."""
+    store = LandingStore(tmp_path, "customers")
+    records = [rec(1, "2024-03-01T10:00:00Z"), rec(2, "2024-01-05T10:00:00Z"), rec(3, "2024-03-02T10:00:00Z"),
+               rec(4, "2024-01-06T10:00:00Z"), rec(2, "2024-01-07T10:00:00Z", name="newer"),
+               rec(2, "2024-01-05T09:00:00Z", name="older")]
+    result = store.land(records, partition_of=lambda ts: ts[:7], run_id="bulk",
+                        replace_partitions=["2024-01", "2024-02", "2024-03"])
+    assert sorted(result.partitions_written) == ["2024-01", "2024-02", "2024-03"]
+    assert [r.id for r in store.read_partition("2024-01")] == ["gid://shopify/Customer/4", "gid://shopify/Customer/2"]
+    assert [r.payload["firstName"] for r in store.read_ids(["gid://shopify/Customer/2"])] == ["newer"]
+    assert store.count() == 4
+    assert not list(store.directory.glob(".spool-*"))  # the spool is gone once landed

@@ -131,40 +131,36 @@ class LandingStore:
         records previously landed there and not seen again are dropped. Other partitions are merged:
         a record replaces the landed copy of the same id when it is at least as new.
 
-        Records are expected in ``updatedAt`` order (ascending or descending), which keeps one
-        partition's records together; the buffer per partition is flushed when the partition changes.
+        Records may come in any order (a bulk operation's output has none): each is appended to a
+        spool file of its partition, and every partition is then written once from its spool, so
+        memory holds one partition's records at a time, never the whole stream.
         """
         result = LandingWriteResult()
-        replace = set(replace_partitions)
         landed_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        buffers: dict[str, dict[str, dict[str, Any]]] = {}
-        flushed: set[str] = set()
-
-        def flush(key: str) -> None:
-            rows = buffers.pop(key)
-            self._write_partition(key, rows, merge=key not in replace or key in flushed, result=result)
-            flushed.add(key)
-
-        for record_id, updated_at, payload in records:
-            key = partition_of(updated_at)
-            if key not in buffers:
-                for other in [k for k in buffers if k != key]:
-                    flush(other)
-                buffers[key] = {}
-            previous = buffers[key].get(record_id)
-            if previous is None or previous["updatedAt"] <= updated_at:
-                buffers[key][record_id] = {
-                    "id": record_id,
-                    "updatedAt": updated_at,
-                    "runId": run_id,
-                    "landedAt": landed_at,
-                    "payload": payload,
-                }
-            result.records += 1
-        for key in list(buffers):
-            flush(key)
-        for key in sorted(replace - flushed):
-            self._write_partition(key, {}, merge=False, result=result)
+        with tempfile.TemporaryDirectory(dir=self.directory, prefix=".spool-") as spool_dir:
+            spools: dict[str, Any] = {}
+            try:
+                for record_id, updated_at, payload in records:
+                    key = partition_of(updated_at)
+                    if key not in spools:
+                        spools[key] = open(Path(spool_dir) / f"{key}.jsonl", "w", encoding="utf-8")
+                    row = {"id": record_id, "updatedAt": updated_at, "runId": run_id, "landedAt": landed_at,
+                           "payload": payload}
+                    spools[key].write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+                    result.records += 1
+            finally:
+                for handle in spools.values():
+                    handle.close()
+            for key in sorted(set(spools) | set(replace_partitions)):
+                rows: dict[str, dict[str, Any]] = {}
+                if key in spools:
+                    with open(Path(spool_dir) / f"{key}.jsonl", encoding="utf-8") as handle:
+                        for line in handle:
+                            row = json.loads(line)
+                            previous = rows.get(row["id"])
+                            if previous is None or previous["updatedAt"] <= row["updatedAt"]:
+                                rows[row["id"]] = row
+                self._write_partition(key, rows, merge=key not in replace_partitions, result=result)
         return result
 
     def _write_partition(
