@@ -129,7 +129,9 @@ def test_rerun_with_the_ledger_deleted_creates_no_duplicates(start_pipeline):
 def test_full_2000_at_standard_with_faults_lands_exactly_once(start_pipeline):
     """The issue's acceptance run: plan `standard`, 5% injected faults, one backfill run, every customer once."""
     # Seed 15's fault stream hits this run's ~11 requests (a 429 and a THROTTLED among them).
-    pipeline = start_pipeline(customers=2000, seed=15, plan="standard", shopify_fail_rate=0.05)
+    # Paged on purpose (a bulk operation would not meet the bucket): the throttling path this run proves.
+    pipeline = start_pipeline(customers=2000, seed=15, plan="standard", shopify_fail_rate=0.05,
+                              environ={"SYNC_BULK_MIN_PARTITIONS": "100000"})
     job = pipeline.defs.resolve_job_def(JOB)
     partitions = job.partitions_def
     with pipeline.environment():
@@ -142,6 +144,7 @@ def test_full_2000_at_standard_with_faults_lands_exactly_once(start_pipeline):
     meta = pipeline.metadata(result, "shopify_customers")
     ids = [json.loads(line)["id"] for path in pipeline.landing("customers").directory.glob("*.jsonl")
            for line in path.read_text().splitlines()]
+    assert meta["mode"] == "window"
     assert meta["records"] == 2000 and len(ids) == 2000 and len(set(ids)) == 2000
     stats = pipeline.shopify.control.get("/stats").json()
     print("emulator stats:", stats, "\nmetadata:", meta)
@@ -159,3 +162,16 @@ def test_definitions_resolve_settings_lazily_for_secrets(monkeypatch):
     monkeypatch.setenv("SHOPIFY_SHOP", "my-shop")
     token = defs.resources["shopify"].access_token
     assert isinstance(token, EnvVar) and token.env_var_name == "SHOPIFY_ACCESS_TOKEN"
+
+
+def test_full_import_by_bulk_operation_survives_a_job_failing_midway(start_pipeline):
+    """The bulk job dies after 50 rows: its partial data plus a paged read of the window land every customer once."""
+    pipeline = start_pipeline(customers=300, seed=9)
+    assert pipeline.shopify.control.put("/config", json={"bulk_fail_after_rows": 50}).status_code == 200
+    result = pipeline.full_import()
+    meta = pipeline.metadata(result, "shopify_customers")
+    ids = [json.loads(line)["id"] for path in pipeline.landing("customers").directory.glob("*.jsonl")
+           for line in path.read_text().splitlines()]
+    assert meta["mode"] == "bulk" and meta["shopify_bulk_partial_operations"] == 1 and meta["shopify_bulk_fallback_records"] > 0
+    assert meta["records"] == 300 and len(ids) == 300 and len(set(ids)) == 300
+    assert pipeline.metadata(result, "odoo_partners")["records"] == 300

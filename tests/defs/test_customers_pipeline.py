@@ -35,6 +35,7 @@ def test_full_import_lands_every_customer_once_and_creates_one_partner_each(star
     partners = pipeline.metadata(result, "odoo_partners")
     ids = landed_ids(pipeline)
     assert landed["records"] == 120 and len(ids) == 120 and len(set(ids)) == 120
+    assert landed["mode"] == "bulk" and landed["shopify_bulk_operations_started"] == 1  # one bulk operation
     assert partners["created"] + partners["failed"] == 120
     odoo = pipeline.odoo_client()
     partner_ids = bound_partner_ids(odoo)

@@ -16,6 +16,7 @@ from dagster import (
 )
 from pydantic import Field
 
+from shopify_assets.defs.bulk import bulk_state, wants_bulk
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.metadata import client_metadata, issues_table
 from shopify_assets.defs.landed_records import LandedRecords, ids_with_status
@@ -34,6 +35,7 @@ from shopify_assets.odoo.resource import OdooResource
 from shopify_assets.reconcile.product_export import changed_templates, export_products
 from shopify_assets.reconcile.products import RESOURCE
 from shopify_assets.shopify.models import Product
+from shopify_assets.shopify.bulk import BulkQueryRunner, iter_products_bulk
 from shopify_assets.shopify.products import fetch_products, iter_products
 
 EXPORT_ASSET = "shopify_product_exports"
@@ -66,7 +68,14 @@ def shopify_products(
     with ledger.get_ledger() as sync_ledger:
         waiting = ids_with_status(sync_ledger, shopify.settings().shop, RESOURCE, [LedgerStatus.WAITING])
     with shopify.get_client() as client:
-        found = iter_products(client, updated_from=window_from, updated_to=window_to, changed_since=changed_since)
+        runner = BulkQueryRunner(client) if wants_bulk(context, incremental=changed_since is not None) else None
+        found = (
+            iter_products_bulk(
+                client, updated_from=window_from, updated_to=window_to, state=bulk_state(context, store), runner=runner
+            )
+            if runner
+            else iter_products(client, updated_from=window_from, updated_to=window_to, changed_since=changed_since)
+        )
         landed = store.land(
             ((product.id, format_timestamp(product.updated_at), raw) for product, raw in found),
             partition_of=lambda updated_at: partition_key_for(updated_at, product_partitions),
@@ -87,7 +96,7 @@ def shopify_products(
         return MaterializeResult(
             metadata={
                 "records": landed.records,
-                "mode": "incremental" if changed_since else "window",
+                "mode": "incremental" if changed_since else ("bulk" if runner else "window"),
                 "changed_since": config.changed_since or "",
                 "partitions_written": len(landed.partitions_written),
                 "moved_from_older_partitions": sum(landed.moved_out_of.values()),
@@ -95,6 +104,7 @@ def shopify_products(
                 "waiting_gone_from_shopify": len(refreshed.missing),
                 "landing_dir": MetadataValue.path(str(store.directory)),
                 **client_metadata(client),
+                **(runner.stats.metadata() if runner else {}),
             }
         )
 
