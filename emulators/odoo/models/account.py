@@ -78,6 +78,14 @@ def line_amounts(price_unit: float, quantity: float, discount: float, taxes: Rec
             amount = base * tax["amount"] / 100.0
         tax_total += amount
         rounded_taxes += float_round(amount, digits)
+    if included and len(included) == len(taxes):
+        # Odoo 18 keeps a tax-included line's total whole (the price the customer saw) and takes
+        # the rounded tax out of it, rather than rounding base and tax apart: 17.31 incl. 20 % is
+        # 14.42 + 2.89, not 14.43 + 2.89.
+        total = float_round(price * quantity, digits)
+        tax_rounded = float_round(rounded_taxes, digits)
+        subtotal = float_round(total - tax_rounded, digits)
+        return LineAmounts(subtotal, total - subtotal, total, tax_rounded)
     subtotal = float_round(base, digits)
     total = float_round(base + tax_total, digits)
     return LineAmounts(subtotal, total - subtotal, total, float_round(rounded_taxes, digits))
