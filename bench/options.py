@@ -1,4 +1,4 @@
-"""What every benchmark is told: how much data to generate and with which seed."""
+"""What every benchmark is told: how much data to generate, with which seed, how many latency edits."""
 
 from __future__ import annotations
 
@@ -8,8 +8,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class BenchOptions:
+    # Defaults finish the whole suite in a few minutes on a 2-core machine.
     customers: int = 2000
+    products: int = 300
+    orders: int = 3000
     seed: int = 42  # the generated shop is the same on every run, so figures compare across runs
+    latency_edits: int = 20
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# The issue's acceptance scale ("Full imports at scale"): ~30,000 variants over the 10,000 products.
+FULL_SCALE = BenchOptions(customers=50_000, products=10_000, orders=100_000)

@@ -8,8 +8,11 @@ sync ledger), so every case starts from nothing and leaves nothing behind. Impor
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -50,6 +53,7 @@ class StepOutcome:
     metadata: Mapping[str, Any]
     step_seconds: float
     run_seconds: float
+    peak_rss_bytes: int | None = None  # of the run's own process, when it ran in one (`run_import_process`)
 
     def count(self, key: str) -> int:
         return int(self.metadata.get(key) or 0)
@@ -85,6 +89,33 @@ class Stack:
             if metadata is None or step is None or step.start_time is None or step.end_time is None:
                 raise BenchError(f"run {result.run_id} has no materialization or step timing for {asset}")
             outcomes[asset] = StepOutcome(metadata, step.end_time - step.start_time, run_seconds)
+        return outcomes
+
+    def run_import_process(
+        self, spec: FullImport, assets: Sequence[str], environ: Mapping[str, str] | None = None
+    ) -> dict[str, StepOutcome]:
+        """As `run_import`, in a child process of its own (`bench.import_process`), so the outcomes
+        carry that run process's peak RSS; `environ` adds settings such as SYNC_BULK_MIN_PARTITIONS."""
+        with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+            out = Path(tmp) / "outcome.json"
+            completed = subprocess.run(
+                [sys.executable, "-m", "bench.import_process", spec.resource, str(out), *assets],
+                env={**os.environ, **self.environ, **(environ or {})},
+                cwd=REPO, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if not out.exists():
+                raise BenchError(f"import process for {spec.resource} died ({completed.returncode}): "
+                                 f"{completed.stderr[-3000:]}\n{self.log_tails()}")  # fmt: skip
+            outcome = json.loads(out.read_text())
+        if not outcome["success"]:
+            raise BenchError(f"import run {outcome['run_id']} failed: {outcome['failures']}\n{self.log_tails()}")
+        outcomes = {}
+        for asset, step in outcome["assets"].items():
+            if step["metadata"] is None or step["step_seconds"] is None:
+                raise BenchError(f"run {outcome['run_id']} has no materialization or step timing for {asset}")
+            outcomes[asset] = StepOutcome(
+                step["metadata"], step["step_seconds"], outcome["run_seconds"], outcome["peak_rss_bytes"]
+            )
         return outcomes
 
     def log_tails(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import customers, orders, partners, products
+from bench import customers, imports, latency, products
 from bench.options import BenchOptions
 from bench.report import BenchResult
 
@@ -17,8 +17,10 @@ class Benchmark:
 
 
 BENCHMARKS: list[Benchmark] = [
-    Benchmark("customers", customers.run),
-    Benchmark("partners", partners.run),
-    Benchmark("products", products.run),
-    Benchmark("orders", orders.run),
+    Benchmark("import_customers", imports.runner("customers")),
+    Benchmark("import_products", imports.runner("products")),
+    Benchmark("import_orders", imports.runner("orders")),
+    Benchmark("latency", latency.run),
+    Benchmark("throttle", customers.run),
+    Benchmark("products_export", products.run),
 ]

@@ -1,0 +1,157 @@
+"""The baseline: the original design's import shape, one record at a time with its own RPCs.
+
+The Odoo addon's `_import_one` looked each Shopify record up in Odoo, then created or wrote it, one
+record per round of calls. These functions do the same through odoorpc (the project's OdooGateway,
+for its retries and RPC counting), reading the records a paged landing run left in the landing
+store. They use the project's pure mappings, so the records they write are comparable; only the
+call pattern differs. Country, state and tag ids are resolved once up front (batched), which flatters
+the baseline: the comparison is conservative, never rigged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from shopify_assets.landing.store import LandingStore
+from shopify_assets.mapping.orders import order_xmlid_name
+from shopify_assets.mapping.partners import (
+    CREATE_ONLY_VALS,
+    MappingError,
+    OdooRefs,
+    address_vals,
+    customer_values,
+    partner_vals,
+    ref_keys,
+)
+from shopify_assets.mapping.products import product_xmlid_name, sku_code, variant_xmlid_name
+from shopify_assets.odoo.errors import OdooError
+from shopify_assets.odoo.gateway import IR_MODEL_DATA, PARTNER, OdooGateway
+from shopify_assets.shopify.models import Customer, Order, Product, ShopifyModel
+
+MODULE = "shopify"
+
+
+@dataclass(frozen=True)
+class NaiveOutcome:
+    records: int
+    created: int
+    skipped: int  # already in Odoo, or not importable (the original design logged and moved on)
+    failed: int
+    seconds: float
+    rpcs: int
+
+
+def _exists(gateway: OdooGateway, model: str, name: str) -> int | None:
+    rows = gateway.call(
+        IR_MODEL_DATA, "search_read",
+        [[("module", "=", MODULE), ("model", "=", model), ("name", "=", name)]], {"fields": ["res_id"], "limit": 1},
+    )  # fmt: skip
+    return rows[0]["res_id"] if rows else None
+
+
+def _bind(gateway: OdooGateway, model: str, name: str, res_id: int) -> None:
+    gateway.call(
+        IR_MODEL_DATA, "create",
+        [{"module": MODULE, "name": name, "model": model, "res_id": res_id, "noupdate": True}], idempotent=False,
+    )  # fmt: skip
+
+
+def _import_customer(gateway: OdooGateway, customer: Customer, refs: OdooRefs) -> bool:
+    values = customer_values(customer)
+    if _exists(gateway, PARTNER, values.xmlid_name) is not None:
+        return False
+    partner_id = gateway.call(PARTNER, "create", [{**partner_vals(values, refs).vals, **CREATE_ONLY_VALS}],
+                              idempotent=False)  # fmt: skip
+    _bind(gateway, PARTNER, values.xmlid_name, partner_id)
+    for child in values.children:
+        child_id = gateway.call(PARTNER, "create", [{**address_vals(values, child, refs).vals, "parent_id": partner_id}],
+                                idempotent=False)  # fmt: skip
+        _bind(gateway, PARTNER, child.xmlid_name, child_id)
+    return True
+
+
+def _import_product(gateway: OdooGateway, product: Product) -> bool:
+    """As the original `_import_one`: the first variant carries the SKU and the price of the template."""
+    if not product.variants or not product.variants[0].sku:
+        return False
+    variant = product.variants[0]
+    name = product_xmlid_name(product.id)
+    if _exists(gateway, "product.template", name) is not None:
+        return False
+    template_id = gateway.call(
+        "product.template", "create",
+        [{"name": product.title, "default_code": sku_code(variant.sku), "list_price": float(variant.price),
+          "type": "consu", "sale_ok": True}],
+        idempotent=False,
+    )  # fmt: skip
+    _bind(gateway, "product.template", name, template_id)
+    return True
+
+
+def _import_order(gateway: OdooGateway, order: Order) -> bool:
+    """Partner by the customer's external id (a guest becomes a new contact), each line's product by the
+    variant's external id, then the order with its lines in one create."""
+    name = order_xmlid_name(order.id)
+    if _exists(gateway, "sale.order", name) is not None:
+        return False
+    partner_id = None
+    if order.customer is not None:
+        partner_id = _exists(gateway, PARTNER, "customer_" + order.customer.id.rsplit("/", 1)[1])
+    if partner_id is None:
+        partner_id = gateway.call(PARTNER, "create", [{"name": order.email or order.name, "email": order.email or False}],
+                                  idempotent=False)  # fmt: skip
+    lines = []
+    for item in order.line_items.nodes:
+        product_id = _exists(gateway, "product.product", variant_xmlid_name(item.variant.id)) if item.variant else None
+        if product_id is None:
+            return False  # the original design skipped an order whose product it could not find
+        lines.append((0, 0, {"product_id": product_id, "product_uom_qty": item.quantity,
+                             "price_unit": float(item.original_unit_price_set.shop)}))  # fmt: skip
+    order_id = gateway.call(
+        "sale.order", "create",
+        [{"partner_id": partner_id, "client_order_ref": order.name, "order_line": lines}], idempotent=False,
+    )  # fmt: skip
+    _bind(gateway, "sale.order", name, order_id)
+    return True
+
+
+def _customer_importer(gateway: OdooGateway, customers: list[Customer]) -> Callable[[Customer], bool]:
+    keys = ref_keys(customer_values(customer) for customer in customers)
+    refs = OdooRefs(
+        countries=gateway.resolve_countries(keys.country_codes),
+        states=gateway.resolve_states(keys.state_pairs),
+        categories=gateway.ensure_categories(keys.category_names),
+    )
+    return lambda customer: _import_customer(gateway, customer, refs)
+
+
+# Per resource: the landed model, and what imports one record given the gateway and all records.
+IMPORTERS: dict[str, tuple[type[ShopifyModel], Callable[[OdooGateway, list[Any]], Callable[[Any], bool]]]] = {
+    "customers": (Customer, _customer_importer),
+    "products": (Product, lambda gateway, _records: lambda product: _import_product(gateway, product)),
+    "orders": (Order, lambda gateway, _records: lambda order: _import_order(gateway, order)),
+}
+
+
+def naive_import(resource: str, gateway: OdooGateway, store: LandingStore, partition_keys: list[str]) -> NaiveOutcome:
+    """Every landed record of `resource` imported on its own; one record's failure never stops the others."""
+    model, importer = IMPORTERS[resource]
+    started, rpcs_before = time.perf_counter(), gateway.stats.rpc_count  # parsing is part of the work
+    records = [model.model_validate(record.payload) for record in store.read_partitions(partition_keys)]
+    import_one = importer(gateway, records)
+    created = skipped = failed = 0
+    for record in records:
+        try:
+            if import_one(record):
+                created += 1
+            else:
+                skipped += 1
+        except (OdooError, MappingError):
+            failed += 1
+    return NaiveOutcome(
+        records=len(records), created=created, skipped=skipped, failed=failed,
+        seconds=time.perf_counter() - started, rpcs=gateway.stats.rpc_count - rpcs_before,
+    )  # fmt: skip
