@@ -16,7 +16,7 @@ from dagster import (
 )
 from pydantic import Field
 
-from shopify_assets.defs.bulk import bulk_state, wants_bulk
+from shopify_assets.defs.extraction import extract_window
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.metadata import client_metadata, issues_table
 from shopify_assets.defs.landed_records import LandedRecords, ids_with_status
@@ -25,7 +25,6 @@ from shopify_assets.defs.products.partitions import product_partitions
 from shopify_assets.defs.products.settings import ProductSettings
 from shopify_assets.defs.resources import LandingResource, LedgerResource, ShopifyResource
 from shopify_assets.defs.updated_at import (
-    extraction_window,
     format_timestamp,
     parse_timestamp,
     partition_key_for,
@@ -35,7 +34,7 @@ from shopify_assets.odoo.resource import OdooResource
 from shopify_assets.reconcile.product_export import changed_templates, export_products
 from shopify_assets.reconcile.products import RESOURCE
 from shopify_assets.shopify.models import Product
-from shopify_assets.shopify.bulk import BulkQueryRunner, iter_products_bulk
+from shopify_assets.shopify.bulk import iter_products_bulk
 from shopify_assets.shopify.products import fetch_products, iter_products
 
 EXPORT_ASSET = "shopify_product_exports"
@@ -62,49 +61,28 @@ def shopify_products(
     landing: LandingResource,
     ledger: LedgerResource,
 ) -> MaterializeResult:
-    window_from, window_to = extraction_window(context, product_partitions)
-    changed_since = parse_timestamp(config.changed_since) if config.changed_since else None
     store = landing.store(LANDING)
     with ledger.get_ledger() as sync_ledger:
         waiting = ids_with_status(sync_ledger, shopify.settings().shop, RESOURCE, [LedgerStatus.WAITING])
     with shopify.get_client() as client:
-        runner = BulkQueryRunner(client) if wants_bulk(context, incremental=changed_since is not None) else None
-        found = (
-            iter_products_bulk(
-                client, updated_from=window_from, updated_to=window_to, state=bulk_state(context, store), runner=runner
-            )
-            if runner
-            else iter_products(client, updated_from=window_from, updated_to=window_to, changed_since=changed_since)
-        )
-        landed = store.land(
-            ((product.id, format_timestamp(product.updated_at), raw) for product, raw in found),
-            partition_of=lambda updated_at: partition_key_for(updated_at, product_partitions),
-            run_id=context.run_id,
-            # A window fetched whole replaces what was landed for it; an incremental fetch merges.
-            replace_partitions=() if changed_since else context.partition_keys,
-        )
+        extraction = extract_window(
+            context, config, client, store,
+            partitions_def=product_partitions, noun="products", paged=iter_products, bulk=iter_products_bulk,
+        )  # fmt: skip
+        # Media finishing processing does not move a product's updatedAt: read the waiting ones again.
         refreshed = fetch_products(client, waiting)
         store.land(
             ((product.id, format_timestamp(product.updated_at), raw) for product, raw in refreshed.found),
             partition_of=lambda updated_at: partition_key_for(updated_at, product_partitions),
             run_id=context.run_id,
         )
-        context.log.info(
-            f"Landed {landed.records} products into {len(landed.partitions_written)} partition file(s); "
-            f"read {len(refreshed.found)} products waiting for their media again"
-        )
+        context.log.info(f"Read {len(refreshed.found)} products waiting for their media again")
         return MaterializeResult(
             metadata={
-                "records": landed.records,
-                "mode": "incremental" if changed_since else ("bulk" if runner else "window"),
-                "changed_since": config.changed_since or "",
-                "partitions_written": len(landed.partitions_written),
-                "moved_from_older_partitions": sum(landed.moved_out_of.values()),
+                **extraction.metadata,
                 "waiting_read_again": len(refreshed.found),
                 "waiting_gone_from_shopify": len(refreshed.missing),
-                "landing_dir": MetadataValue.path(str(store.directory)),
                 **client_metadata(client),
-                **(runner.stats.metadata() if runner else {}),
             }
         )
 
