@@ -1,0 +1,3 @@
+from shopify_assets.webhooks.cli import main
+
+main()

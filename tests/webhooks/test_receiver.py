@@ -1,0 +1,73 @@
+"""The receiver over HTTP: only authentic deliveries are stored, each event once, every answer within 5 s."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from shopify_assets.webhooks.queue import EventStatus
+from shopify_assets.webhooks.signature import sign
+
+
+def test_forged_signature_is_refused_and_nothing_is_stored(start_receiver):
+    receiver = start_receiver()
+    forged = receiver.deliver("orders/create", {"id": 1}, "event-1", signature="bm90IHRoZSBzaWduYXR1cmU=")
+    unsigned = receiver.deliver("orders/create", {"id": 1}, "event-2", signature="")
+    signed_with_another_secret = receiver.deliver(
+        "orders/create", {"id": 1}, "event-3", signature=sign(b"another-app-secret", json.dumps({"id": 1}).encode())
+    )
+    assert [forged.status_code, unsigned.status_code, signed_with_another_secret.status_code] == [401, 401, 401]
+    assert receiver.queue.events() == []
+    assert receiver.secret not in receiver.process.log_tail()
+
+
+def test_a_body_changed_after_signing_is_refused(start_receiver):
+    receiver = start_receiver()
+    genuine = receiver.deliver("orders/create", {"id": 1}, "event-1")
+    genuine_signature = genuine.request.headers["X-Shopify-Hmac-Sha256"]
+    tampered = receiver.deliver("orders/create", {"id": 2}, "event-2", signature=genuine_signature)
+    assert (genuine.status_code, tampered.status_code) == (200, 401)
+    assert [event["event_id"] for event in receiver.queue.events()] == ["event-1"]
+
+
+def test_the_same_event_delivered_three_times_is_stored_once(start_receiver):
+    receiver = start_receiver()
+    answers = [receiver.deliver("customers/update", {"id": 7, "note": "x"}, "event-7") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert [answer.json()["duplicate"] for answer in answers] == [False, True, True]
+    stored = receiver.queue.events()
+    assert len(stored) == 1
+    assert stored[0]["topic"] == "customers/update"
+    assert stored[0]["status"] == EventStatus.PENDING
+    assert stored[0]["triggered_at"] == "2025-05-01T12:00:00.000Z"
+
+
+def test_authentic_but_incomplete_deliveries_get_400_naming_the_problem(start_receiver):
+    receiver = start_receiver()
+    no_event_id = receiver.deliver("orders/create", {"id": 1}, "")
+    assert no_event_id.status_code == 400
+    assert "X-Shopify-Event-Id" in no_event_id.text
+    assert receiver.queue.events() == []
+
+
+def test_a_burst_of_1000_deliveries_is_acknowledged_within_5_s_each_and_all_stored(start_receiver):
+    receiver = start_receiver()
+    topics = ["orders/updated", "products/update", "customers/update", "inventory_levels/update"]
+
+    def deliver(index: int, client: httpx.Client) -> int:
+        # The client's own 5 s timeout is the bound: a slower answer raises instead of returning.
+        return receiver.deliver(
+            topics[index % 4], {"id": 1000 + index % 50}, f"burst-{index}", client=client, timeout=5.0
+        ).status_code
+
+    started = time.monotonic()
+    with httpx.Client(limits=httpx.Limits(max_connections=32)) as client, ThreadPoolExecutor(32) as pool:
+        statuses = list(pool.map(lambda index: deliver(index, client), range(1000)))
+    print(f"1000 deliveries acknowledged in {time.monotonic() - started:.2f} s")
+    assert statuses.count(200) == 1000
+    stored = receiver.queue.events()
+    assert len(stored) == 1000
+    assert {event["event_id"] for event in stored} == {f"burst-{index}" for index in range(1000)}
