@@ -22,7 +22,11 @@ they stand for what a merchant does in the admin and what a test harness needs):
     POST   /_emulator/orders/{id}/cancel     {reason, refund, note} -> cancelledAt set, refunded or voided
     GET    /_emulator/stats                  request, throttle, fault, cost and bulk counters
     PUT    /_emulator/config                 {"fail_rate", "plan", "bulk_rows_per_second", "bulk_fail_after_rows",
-                                              "bulk_error_code", "bulk_download_cuts"}
+                                              "bulk_error_code", "bulk_download_cuts", "webhook_duplicate_rate",
+                                              "webhook_shuffle", "webhook_retry_base_seconds",
+                                              "webhook_timeout_seconds"}
+    GET    /_emulator/webhooks/deliveries    {"deliveries": [...]} every webhook sent or to send, with its attempts
+                                             (?topic=orders/updated to keep one topic)
 Unknown ids answer 404 and bad input 422, with JSON bodies.
 Storage, the stand-in for the cloud storage bulk operations use (signed, no token; XML errors):
     GET    /_emulator/storage/bulk-operation-outputs/{file}?Expires&Signature&...   a result file
@@ -62,6 +66,7 @@ from emulators.shopify.faults import Fault, FaultInjector, canned_response
 from emulators.shopify.order_control import OrderControl
 from emulators.shopify.schema import API_VERSION
 from emulators.shopify.throttle import PLANS
+from emulators.shopify.webhook_delivery import delivery_json
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,10 @@ _SETTINGS = (
     "bulk_fail_after_rows",
     "bulk_error_code",
     "bulk_download_cuts",
+    "webhook_duplicate_rate",
+    "webhook_shuffle",
+    "webhook_retry_base_seconds",
+    "webhook_timeout_seconds",
 )
 UNAUTHORIZED = {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
 _VERSION = re.compile(r"^\d{4}-\d{2}$")
@@ -242,6 +251,7 @@ def storage_routes(files: BulkFiles, settings: BulkSettings, count: Callable[[st
 def build_app(emulator: Emulator) -> Starlette:
     stats = emulator.graphql.stats
     bulk = emulator.graphql.data.bulk
+    webhooks = emulator.graphql.data.webhooks
 
     async def graphql(request: Request) -> Response:
         if not _VERSION.match(request.path_params["version"]):
@@ -306,7 +316,7 @@ def build_app(emulator: Emulator) -> Starlette:
         customer_id: int = request.path_params["id"]
         customer_gid = gid("Customer", customer_id)
         if request.method == "DELETE":
-            deleted = await run_in_threadpool(emulator.control.customers.delete, customer_id)
+            deleted = await run_in_threadpool(emulator.control.delete, customer_id)
             return _json(200, {"deletedCustomerId": customer_gid}) if deleted else _not_found(customer_gid, "Customer")
         if request.method == "PATCH":
             try:
@@ -356,6 +366,15 @@ def build_app(emulator: Emulator) -> Starlette:
             settings.error_code = body["bulk_error_code"]
         if "bulk_download_cuts" in body:
             settings.download_cuts = body["bulk_download_cuts"]
+        delivery = webhooks.dispatcher.settings
+        if "webhook_duplicate_rate" in body:
+            delivery.duplicate_rate = float(body["webhook_duplicate_rate"])
+        if "webhook_shuffle" in body:
+            delivery.shuffle_seconds = float(body["webhook_shuffle"])
+        if "webhook_retry_base_seconds" in body:
+            delivery.retry_base_seconds = float(body["webhook_retry_base_seconds"])
+        if "webhook_timeout_seconds" in body:
+            delivery.timeout_seconds = float(body["webhook_timeout_seconds"])
         return _json(
             200,
             {
@@ -365,8 +384,21 @@ def build_app(emulator: Emulator) -> Starlette:
                 "bulk_fail_after_rows": settings.fail_after_rows,
                 "bulk_error_code": settings.error_code,
                 "bulk_download_cuts": settings.download_cuts,
+                "webhook_duplicate_rate": delivery.duplicate_rate,
+                "webhook_shuffle": delivery.shuffle_seconds,
+                "webhook_retry_base_seconds": delivery.retry_base_seconds,
+                "webhook_timeout_seconds": delivery.timeout_seconds,
             },
         )
+
+    async def deliveries(request: Request) -> Response:
+        topic = request.query_params.get("topic")
+        shown = [
+            delivery_json(delivery, gid("WebhookSubscription", delivery.subscription_id))
+            for delivery in webhooks.dispatcher.deliveries()
+            if topic is None or delivery.event.topic == topic
+        ]
+        return _json(200, {"deliveries": shown})
 
     return Starlette(
         routes=[
@@ -377,6 +409,7 @@ def build_app(emulator: Emulator) -> Starlette:
             Route("/_emulator/customers/{id:int}", customer, methods=["GET", "PATCH", "DELETE"]),
             Route("/_emulator/stats", stats_view, methods=["GET"]),
             Route("/_emulator/config", config, methods=["PUT"]),
+            Route("/_emulator/webhooks/deliveries", deliveries, methods=["GET"]),
             *catalog_routes(emulator.catalog),
             *order_routes(emulator.orders),
             *storage_routes(bulk.files, bulk.settings, stats.add),
@@ -407,6 +440,16 @@ def _config_errors(body: Any) -> list[dict[str, Any]]:
         errors.append({"field": ["bulk_fail_after_rows"], "message": "must be null or a whole number from 0"})
     if "bulk_error_code" in body and body["bulk_error_code"] not in ERROR_CODES:
         errors.append({"field": ["bulk_error_code"], "message": f"must be one of {', '.join(ERROR_CODES)}"})
+    duplicates = body.get("webhook_duplicate_rate", 0)
+    if isinstance(duplicates, bool) or not isinstance(duplicates, (int, float)) or not 0 <= duplicates <= 1:
+        errors.append({"field": ["webhook_duplicate_rate"], "message": "must be a number from 0 to 1"})
+    shuffle = body.get("webhook_shuffle", 0)
+    if isinstance(shuffle, bool) or not isinstance(shuffle, (int, float)) or shuffle < 0:
+        errors.append({"field": ["webhook_shuffle"], "message": "must be a number of seconds from 0"})
+    for name in ("webhook_retry_base_seconds", "webhook_timeout_seconds"):
+        value = body.get(name, 1)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            errors.append({"field": [name], "message": "must be a positive number of seconds"})
     cuts = body.get("bulk_download_cuts", 0)
     if isinstance(cuts, bool) or not isinstance(cuts, int) or cuts < 0:
         errors.append({"field": ["bulk_download_cuts"], "message": "must be a whole number from 0"})

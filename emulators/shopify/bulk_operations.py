@@ -124,11 +124,17 @@ class BulkOperations:
     """The shop's bulk operations. Thread-safe; each run has a thread of its own."""
 
     def __init__(
-        self, store: Store, files: BulkFiles, settings: BulkSettings, clock: Callable[[], float] = time.time
+        self,
+        store: Store,
+        files: BulkFiles,
+        settings: BulkSettings,
+        clock: Callable[[], float] = time.time,
+        on_finish: Callable[[BulkOperation], None] = lambda _operation: None,
     ) -> None:
         self.store = store
         self.files = files
         self.settings = settings
+        self._on_finish = on_finish  # told of every operation that reaches its final status (the webhook)
         self._clock = clock
         self._lock = threading.Lock()
         self._cancels: dict[int, threading.Event] = {}
@@ -254,6 +260,8 @@ class BulkOperations:
             operation.file_size = path.stat().st_size if keep and status == "COMPLETED" else None
             self._save(operation)
             self._cancels.pop(operation_id, None)
+            finished = operation.model_copy()
+        self._on_finish(finished)
 
     def _recover(self, operation: BulkOperation) -> None:
         """An operation the last process did not finish: FAILED, with the lines it had written."""

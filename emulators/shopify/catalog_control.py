@@ -27,6 +27,7 @@ from emulators.shopify.product_set import ProductSetter, Rejected, UnsupportedIn
 from emulators.shopify.products import MEDIA_STATUSES, MediaFailure, Product, ProductWrite, Variant
 from emulators.shopify.store import Store
 from emulators.shopify.timefmt import iso, parse_iso
+from emulators.shopify.webhook_events import levels_changed, product_deleted, product_saved
 
 _UNKNOWN_FIELD = re.compile(r"^Field '([^']+)' is not defined by type")
 VARIANT_FIELDS = (
@@ -191,7 +192,9 @@ class CatalogControl:
         setter = ProductSetter(self.data.products, self.data.inventory, stamp)
         identifier = {"id": gid("Product", product.id)} if product else None
         with self.data.products.store.transaction():
-            return self._plan_and_apply(setter, given, identifier, created_at)
+            saved = self._plan_and_apply(setter, given, identifier, created_at)
+        product_saved(self.data, saved.id, created=product is None)
+        return saved
 
     def _plan_and_apply(
         self, setter: ProductSetter, given: dict[str, Any], identifier: dict[str, str] | None, created_at: int | None
@@ -238,7 +241,10 @@ class CatalogControl:
         return product_json(product, self.data.products.variants_of(product.id))
 
     def delete(self, product_id: int) -> bool:
-        return self.data.products.delete(product_id)
+        deleted = self.data.products.delete(product_id)
+        if deleted:
+            product_deleted(self.data, product_id)
+        return deleted
 
     # --- variants ----------------------------------------------------------------------------------------
 
@@ -373,7 +379,9 @@ class CatalogControl:
         if errors:
             raise InputError(errors)
         assert item_id is not None and location_id is not None and isinstance(quantities, dict)
-        return level_json(self.data.inventory.set_level(item_id, location_id, quantities, int(self.clock())))
+        level = self.data.inventory.set_level(item_id, location_id, quantities, int(self.clock()))
+        levels_changed(self.data, [(item_id, location_id)])
+        return level_json(level)
 
     def create_location(self, payload: Any) -> dict[str, Any]:
         body = _object(payload, "location fields")

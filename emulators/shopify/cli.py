@@ -16,7 +16,7 @@ from pathlib import Path
 
 import uvicorn
 
-from emulators.shopify import bulk_operations, customers, inventory, orders, products
+from emulators.shopify import bulk_operations, customers, inventory, orders, products, webhooks
 from emulators.shopify.app import Emulator, build_app
 from emulators.shopify.auth import Credentials
 from emulators.shopify.bulk_files import BulkFiles
@@ -32,9 +32,12 @@ from emulators.shopify.generator import ANCHOR, generate_customers
 from emulators.shopify.jobs import JobQueue
 from emulators.shopify.order_control import OrderControl
 from emulators.shopify.order_generator import Sellable, generate_orders
-from emulators.shopify.schema import executable_schema
+from emulators.shopify.schema import API_VERSION, executable_schema
 from emulators.shopify.store import Store
 from emulators.shopify.throttle import PLANS, Buckets
+from emulators.shopify.webhook_delivery import DeliverySettings, Dispatcher
+from emulators.shopify.webhook_payloads import bulk_operation_payload
+from emulators.shopify.webhooks import Webhooks
 
 logger = logging.getLogger("shopify-emulator")
 
@@ -48,6 +51,13 @@ def _rate(text: str) -> float:
 
 def _non_negative(text: str) -> int:
     value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
     return value
@@ -101,6 +111,25 @@ def parser() -> argparse.ArgumentParser:
         help="make every bulk operation fail after writing N lines (its partial data is kept)",
     )
     p.add_argument("--bulk-error-code", choices=ERROR_CODES, default=ERROR_CODES[0], help="errorCode of those failures")
+    p.add_argument(
+        "--webhook-retry-base-seconds",
+        type=_positive,
+        default=56.0,
+        help="wait before the first retry of a failed delivery, doubling each time (8 retries: about 4 hours)",
+    )
+    p.add_argument(
+        "--webhook-timeout-seconds", type=_positive, default=5.0, help="how long a receiver has to answer 2xx"
+    )
+    p.add_argument(
+        "--webhook-duplicate-rate", type=_rate, default=0.0, help="share of deliveries sent twice (same event id)"
+    )
+    p.add_argument(
+        "--webhook-shuffle",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="hold each delivery a random time up to SECONDS, so close events arrive in any order",
+    )
     return p
 
 
@@ -115,16 +144,26 @@ def shop_settings(name: str, seed: int) -> ShopSettings:
     )
 
 
-def open_shop(path: Path, job_seconds: float, bulk: BulkSettings) -> ShopData:
+def open_shop(path: Path, job_seconds: float, bulk: BulkSettings, dispatcher: Dispatcher) -> ShopData:
     """The shop in the SQLite file at `path`; bulk operation files go to the folder `<name>-files` beside it."""
-    store = Store(path, (*customers.DDL, *inventory.DDL, *products.DDL, *orders.DDL, *bulk_operations.DDL))
+    ddl = (*customers.DDL, *inventory.DDL, *products.DDL, *orders.DDL, *bulk_operations.DDL, *webhooks.DDL)
+    store = Store(path, ddl)
+    hooks = Webhooks(store, dispatcher, API_VERSION)
     return ShopData(
         customers=customers.CustomerTable(store),
         products=products.ProductTable(store),
         orders=orders.OrderTable(store),
         inventory=inventory.InventoryTable(store),
         jobs=JobQueue(job_seconds),
-        bulk=BulkOperations(store, BulkFiles(path.parent / f"{path.stem}-files"), bulk),
+        bulk=BulkOperations(
+            store,
+            BulkFiles(path.parent / f"{path.stem}-files"),
+            bulk,
+            on_finish=lambda operation: hooks.emit(
+                "bulk_operations/finish", lambda: bulk_operation_payload(operation)
+            ),
+        ),
+        webhooks=hooks,
     )
 
 
@@ -148,19 +187,22 @@ def generate(data: ShopData, customers: int, products: int, orders: int, seed: i
 
 def build_emulator(args: argparse.Namespace) -> Emulator:
     bulk = BulkSettings(args.bulk_rows_per_second, args.bulk_fail_after_rows, args.bulk_error_code)
-    data = open_shop(args.db, args.job_seconds, bulk)
+    shop = shop_settings(args.shop_name, args.seed)
+    delivery = DeliverySettings(
+        args.webhook_retry_base_seconds, args.webhook_timeout_seconds, args.webhook_duplicate_rate, args.webhook_shuffle
+    )
+    dispatcher = Dispatcher(delivery, args.client_secret, shop.myshopify_domain, API_VERSION, args.seed)
+    data = open_shop(args.db, args.job_seconds, bulk, dispatcher)
     generate(data, args.customers, args.products, args.orders, args.seed)
     stats = Stats()
-    graphql = AdminGraphQL(
-        executable_schema(), data, shop_settings(args.shop_name, args.seed), Buckets(PLANS[args.plan]), stats
-    )
+    graphql = AdminGraphQL(executable_schema(), data, shop, Buckets(PLANS[args.plan]), stats)
     credentials = Credentials(args.access_token, args.client_id, args.client_secret, args.token_ttl)
     faults = FaultInjector(args.fail_rate, args.seed, args.hang_seconds, args.slow_seconds)
     return Emulator(
         graphql,
         credentials,
         faults,
-        CustomerControl(data.customers),
+        CustomerControl(data),
         CatalogControl(data, graphql.schema),
         OrderControl(data, graphql.shop.currency_code),
     )

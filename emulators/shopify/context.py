@@ -26,6 +26,7 @@ from emulators.shopify.jobs import JobQueue
 from emulators.shopify.orders import OrderTable
 from emulators.shopify.products import ProductTable
 from emulators.shopify.search import And, Node, Term, parse_search, terms
+from emulators.shopify.webhooks import Webhooks
 
 MAX_INPUT_SIZE = 250
 COUNT_LIMIT = 10000
@@ -45,7 +46,7 @@ class ShopSettings:
 
 @dataclass(frozen=True)
 class ShopData:
-    """Every resource table of the shop, the queue of its background work and its bulk operations."""
+    """Every resource table of the shop, the queue of its background work, its bulk operations and webhooks."""
 
     customers: CustomerTable
     products: ProductTable
@@ -53,6 +54,7 @@ class ShopData:
     inventory: InventoryTable
     jobs: JobQueue
     bulk: BulkOperations
+    webhooks: Webhooks
 
 
 @dataclass

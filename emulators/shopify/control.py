@@ -16,12 +16,12 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
+from emulators.shopify.context import ShopData
 from emulators.shopify.customers import (
     Address,
     AddressInput,
     CamelModel,
     Customer,
-    CustomerTable,
     DuplicateValueError,
     MarketingConsent,
     normalize_email,
@@ -32,6 +32,7 @@ from emulators.shopify.customers import (
 )
 from emulators.shopify.geography import country_name, province_name, provinces
 from emulators.shopify.timefmt import iso, parse_iso
+from emulators.shopify.webhook_events import customer_deleted, customer_saved
 
 NOTE_LIMIT = 5000
 TAG_LIMIT = 250
@@ -172,8 +173,9 @@ def apply_input(customer: Customer, given: CustomerInput, first_address_id: int)
 
 
 class CustomerControl:
-    def __init__(self, customers: CustomerTable, clock: Callable[[], float] = time.time) -> None:
-        self.customers = customers
+    def __init__(self, data: ShopData, clock: Callable[[], float] = time.time) -> None:
+        self.data = data
+        self.customers = data.customers
         self.clock = clock
 
     def create(self, payload: Any) -> Customer:
@@ -185,6 +187,7 @@ class CustomerControl:
         if "created_at" in given.model_fields_set and "updated_at" not in given.model_fields_set:
             customer = customer.model_copy(update={"updated_at": customer.created_at})
         self._save(customer)
+        customer_saved(self.data, customer, created=True)
         return customer
 
     def update(self, customer_id: int, payload: Any) -> Customer | None:
@@ -198,7 +201,14 @@ class CustomerControl:
             # A merchant's edit happens now, and strictly after the previous one, so it always shows.
             customer = customer.model_copy(update={"updated_at": max(int(self.clock()), current.updated_at + 1)})
         self._save(customer)
+        customer_saved(self.data, customer, created=False)
         return customer
+
+    def delete(self, customer_id: int) -> bool:
+        deleted = self.customers.delete(customer_id)
+        if deleted:
+            customer_deleted(self.data, customer_id)
+        return deleted
 
     def _save(self, customer: Customer) -> None:
         try:

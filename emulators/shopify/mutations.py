@@ -40,6 +40,7 @@ from emulators.shopify.product_set import (
 )
 from emulators.shopify.products import ProductWrite
 from emulators.shopify.timefmt import iso
+from emulators.shopify.webhook_events import levels_changed, product_deleted, product_saved
 
 JOB_GID_PREFIX = "gid://shopify/Job/"
 
@@ -93,6 +94,7 @@ def _set_product(data: ShopData, now: int, given: Mapping[str, Any], identifier:
         plan = setter.plan(given, identifier)
         product = setter.apply(plan)
     _schedule_media(data, product.id, plan.new_media)
+    product_saved(data, product.id, plan.created)
     return product.id
 
 
@@ -140,8 +142,10 @@ def resolve_product_delete(
     if not synchronous:
         raise not_implemented("productDelete(synchronous: false)")
     number = id_of(input["id"], "Product")
-    if number is None or not request_context(info).data.products.delete(number):
+    data = request_context(info).data
+    if number is None or not data.products.delete(number):
         return {"deletedProductId": None, "userErrors": [{"field": ["id"], "message": "Product does not exist"}]}
+    product_deleted(data, number)
     return {"deletedProductId": gid("Product", number), "userErrors": []}
 
 
@@ -199,6 +203,7 @@ def resolve_product_reorder_media(
             update = {"media": order, "updated_at": int(time.time())}
             write = ProductWrite(current.model_copy(update=update), data.products.variants_of(product_id), [])
             data.products.save([write], connection)
+        product_saved(data, product_id, created=False)
 
     return {"job": JobView(data.jobs.submit(work)), "mediaUserErrors": []}
 
@@ -270,6 +275,7 @@ def resolve_inventory_set_quantities(_root: None, info: GraphQLResolveInfo, inpu
     if isinstance(result, list):
         errors = [{"field": error.field, "message": error.message, "code": error.code} for error in result]
         return {"inventoryAdjustmentGroup": None, "userErrors": errors}
+    levels_changed(context.data, [(change.item_id, change.location_id) for change in result.changes])
     return {"inventoryAdjustmentGroup": AdjustmentGroupView(result), "userErrors": []}
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from emulators.shopify import bulk_views, catalog_views, customer_views, mutations, order_views
+from emulators.shopify import bulk_views, catalog_views, customer_views, mutations, order_views, webhook_views
 from emulators.shopify.context import Loader, RequestContext, check_input_sizes, invalid_id, parse_gid, request_context
 
 LOADERS: Mapping[str, Loader] = {
@@ -18,6 +18,7 @@ LOADERS: Mapping[str, Loader] = {
     **order_views.LOADERS,
     **mutations.LOADERS,
     **bulk_views.LOADERS,
+    **webhook_views.LOADERS,
 }
 
 
@@ -57,10 +58,15 @@ ROOT_RESOLVERS: Mapping[str, Callable[..., Any]] = {
     **order_views.ROOT_RESOLVERS,
     **mutations.QUERY_RESOLVERS,
     **bulk_views.QUERY_RESOLVERS,
+    **webhook_views.QUERY_RESOLVERS,
     "node": resolve_node,
     "nodes": resolve_nodes,
 }
-MUTATION_RESOLVERS: Mapping[str, Callable[..., Any]] = {**mutations.MUTATION_RESOLVERS, **bulk_views.MUTATION_RESOLVERS}
+MUTATION_RESOLVERS: Mapping[str, Callable[..., Any]] = {
+    **mutations.MUTATION_RESOLVERS,
+    **bulk_views.MUTATION_RESOLVERS,
+    **webhook_views.MUTATION_RESOLVERS,
+}
 
 
 def resolve_abstract_type(value: Any, _info: GraphQLResolveInfo, _type: Any) -> str:

@@ -25,6 +25,7 @@ from emulators.shopify.order_generator import CODES, MARKETS
 from emulators.shopify.order_pricing import LineSpec, full_refund, price_line, price_shipping
 from emulators.shopify.orders import Order
 from emulators.shopify.timefmt import iso, parse_iso
+from emulators.shopify.webhook_events import order_saved
 
 FinancialStatus = Literal[
     "AUTHORIZED", "EXPIRED", "PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "PENDING", "REFUNDED", "VOIDED"
@@ -214,6 +215,7 @@ class OrderControl:
             processed_at=processed,
         )
         self.data.orders.save([order])
+        order_saved(self.data, order, ["orders/create"])
         return order_json(order)
 
     def _price(self, text: str, field: list[str]) -> Decimal:
@@ -259,6 +261,7 @@ class OrderControl:
             raise InputError([{"field": ["updatedAt"], "message": "must not be before createdAt"}])
         updated = order.model_copy(update=changes)
         self.data.orders.save([updated])
+        order_saved(self.data, updated, ["orders/updated"])
         return order_json(updated)
 
     def cancel(self, order_id: int, payload: Any) -> dict[str, Any] | None:
@@ -283,4 +286,5 @@ class OrderControl:
             changes["financial_status"] = "VOIDED"
         cancelled = order.model_copy(update=changes)
         self.data.orders.save([cancelled])
+        order_saved(self.data, cancelled, ["orders/cancelled", "orders/updated"])
         return order_json(cancelled)
