@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The embedded Dagster instance (SQLite) lives in ./dagster_home unless DAGSTER_HOME is set.
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
-.PHONY: install test demo sync ui bench emulators clean-demo
+.PHONY: install test demo sync ui bench emulators clean-demo webhooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ sync: $(STAMP)
 # The Dagster UI on the demo's instance and data, with both emulators running beside it.
 ui: $(STAMP)
 	$(BIN)/python -m scripts.demo ui
+
+# The webhook receiver on :8790 (run it beside `dagster dev` / `make ui`); it needs SHOPIFY_WEBHOOK_SECRET
+# (or SHOPIFY_CLIENT_SECRET) and queues events in $(DAGSTER_HOME)/webhook_events.sqlite or WEBHOOK_QUEUE_DSN.
+webhooks: $(STAMP)
+	$(BIN)/python -m shopify_assets.webhooks --port $(or $(WEBHOOKS_PORT),8790)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

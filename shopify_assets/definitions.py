@@ -40,6 +40,9 @@ from shopify_assets.defs.stock.assets import odoo_stock_levels, shopify_inventor
 from shopify_assets.defs.stock.jobs import stock_sync_job
 from shopify_assets.defs.stock.schedules import stock_full_reconciliation, stock_sync_schedule
 from shopify_assets.defs.stock.settings import stock_settings_from_env
+from shopify_assets.defs.webhooks.jobs import archive_products, register_webhooks_job
+from shopify_assets.defs.webhooks.resources import webhook_queue_resource_from_env
+from shopify_assets.defs.webhooks.sensors import shopify_webhooks_sensor
 
 
 def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
@@ -54,10 +57,12 @@ def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
             customers_sync_job, import_customers, orders_sync_job, import_orders,
             products_sync_job, import_products, products_export_job,
             stock_sync_job,
+            archive_products, register_webhooks_job,
         ],  # fmt: skip
         sensors=[
             shopify_customers_sensor, shopify_orders_sensor, odoo_waiting_orders_sensor,
             shopify_products_sensor, products_waiting_sensor, products_export_after_import,
+            shopify_webhooks_sensor,
         ],  # fmt: skip
         schedules=[
             stock_sync_schedule, products_export_schedule,
@@ -71,6 +76,7 @@ def build_definitions(environ: Mapping[str, str] = os.environ) -> Definitions:
             "landing": LandingResource(root=environ.get("LANDING_DIR") or None),
             "product_settings": ProductSettings(),
             "stock_settings": stock_settings_from_env(environ),
+            "webhook_queue": webhook_queue_resource_from_env(environ),
         },
     )
 

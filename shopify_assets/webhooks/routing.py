@@ -42,9 +42,10 @@ HANDLERS: dict[str, TargetJob] = {
     "customers/update": IMPORT_CUSTOMERS,
 }
 
-# What `register_webhooks` subscribes to (GraphQL enum form of the topics above and the recorded ones).
+# What `register_webhooks` subscribes to (GraphQL enum form). ORDERS_DELETE is left out: the sync keeps
+# Odoo's sale order when a Shopify order is deleted, so that event could change nothing.
 SUBSCRIBED_TOPICS: tuple[str, ...] = (
-    "ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED", "ORDERS_DELETE",
+    "ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED",
     "PRODUCTS_CREATE", "PRODUCTS_UPDATE", "PRODUCTS_DELETE",
     "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE", "CUSTOMERS_DELETE",
     "INVENTORY_LEVELS_UPDATE", "BULK_OPERATIONS_FINISH",
