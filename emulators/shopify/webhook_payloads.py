@@ -79,9 +79,7 @@ def customer_payload(customer: Customer) -> dict[str, Any]:
 
 def _variant(variant: Variant, product: Product) -> dict[str, Any]:
     values = {selected.name: selected.value for selected in variant.selected}
-    options = {
-        f"option{index}": values.get(option.name) for index, option in enumerate(product.options[:3], start=1)
-    }
+    options = {f"option{index}": values.get(option.name) for index, option in enumerate(product.options[:3], start=1)}
     return {
         "id": variant.id,
         "product_id": variant.product_id,

@@ -129,7 +129,9 @@ class Webhooks:
     def _remember(self, subscription: Subscription) -> None:
         self._by_topic.setdefault(TOPICS[subscription.topic], []).append(subscription)
 
-    def subscribe(self, topic: str, callback_url: str | None, format: str, now: int) -> Subscription | SubscriptionError:
+    def subscribe(
+        self, topic: str, callback_url: str | None, format: str, now: int
+    ) -> Subscription | SubscriptionError:
         problem = callback_url_error(callback_url)
         if problem is not None:
             return SubscriptionError(["webhookSubscription", "callbackUrl"], problem)

@@ -86,7 +86,13 @@ def test_every_project_operation_executes(shop: ShopifyEmulatorHandle, path: Pat
             resource = next((r for r in gids if name.startswith(r)), "Customer")
             # A location no shop has: reads at it answer empty, which is all this test needs.
             location = "gid://shopify/Location/1"
-            variables = {"first": 5, "ids": gids[resource], "id": gids[resource][0], "locationId": location}
+            variables = {
+                "first": 5,
+                "ids": gids[resource],
+                "id": gids[resource][0],
+                "locationId": location,
+                "callbackUrl": "https://example.com/webhooks",
+            }
             response = httpx.post(
                 shop.graphql_url,
                 json={"query": document, "variables": variables, "operationName": name},
