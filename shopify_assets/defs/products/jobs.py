@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from dagster import (
     AssetMaterialization,
     AssetSelection,
-    Failure,
     OpExecutionContext,
     define_asset_job,
     in_process_executor,
@@ -14,16 +13,13 @@ from dagster import (
 )
 
 from shopify_assets.defs.cadence import priority_tags
-from shopify_assets.defs.metadata import client_metadata
 from shopify_assets.defs.landed_records import LandedRecords
 from shopify_assets.defs.products.landed import LANDING, reconcile_products
 from shopify_assets.defs.products.partitions import product_partitions
 from shopify_assets.defs.products.settings import ProductSettings
 from shopify_assets.defs.resources import LandingResource, LedgerResource, ShopifyResource
-from shopify_assets.defs.targeted import RecordIdsConfig
-from shopify_assets.defs.updated_at import format_timestamp, partition_key_for
+from shopify_assets.defs.targeted import RecordIdsConfig, fetch_and_land_by_id
 from shopify_assets.odoo.resource import OdooResource
-from shopify_assets.shopify.ids import to_gid
 from shopify_assets.shopify.models import Product
 from shopify_assets.shopify.products import fetch_products
 
@@ -59,40 +55,22 @@ def import_products_by_id(
     product_settings: ProductSettings,
 ) -> Iterator[AssetMaterialization]:
     """Fetch the given products, land them in their partitions and reconcile their templates now."""
-    try:
-        gids = [to_gid("Product", value) for value in config.ids]
-    except ValueError as error:
-        raise Failure(str(error)) from None
     store = landing.store(LANDING)
-    with shopify.get_client() as client:
-        fetched = fetch_products(client, gids)
-        shopify_metadata = client_metadata(client)
-    for missing in fetched.missing:
-        context.log.warning(f"product {missing} does not exist in Shopify (deleted, or a wrong id)")
-    if not fetched.found:
-        raise Failure(f"none of the products {', '.join(gids)} exists in Shopify")
-    landed = store.land(
-        ((product.id, format_timestamp(product.updated_at), raw) for product, raw in fetched.found),
-        partition_of=lambda updated_at: partition_key_for(updated_at, product_partitions),
-        run_id=context.run_id,
-    )
-    for partition in landed.partitions_written:
-        yield AssetMaterialization(
-            "shopify_products",
-            partition=partition,
-            metadata={"records": landed.records, "mode": "by_id", "missing": len(fetched.missing), **shopify_metadata},
-        )
+    by_id, shopify_metadata = fetch_and_land_by_id(
+        context, config, shopify, store, resource_type="Product", fetch=fetch_products,
+        partitions_def=product_partitions,
+    )  # fmt: skip
+    yield from by_id.materializations("shopify_products", shopify_metadata)
     with ledger.get_ledger() as sync_ledger:
         metadata = reconcile_products(
             context.log,
-            LandedRecords(Product, store.read_ids([product.id for product, _ in fetched.found])),
+            LandedRecords(Product, store.read_ids(by_id.ids)),
             shop=shopify.settings().shop,
             odoo=odoo,
             sync_ledger=sync_ledger,
             settings=product_settings,
         )
-    for partition in landed.partitions_written:
-        yield AssetMaterialization("odoo_products", partition=partition, metadata={"mode": "by_id", **metadata})
+    yield from by_id.materializations("odoo_products", metadata)
 
 
 @job(
