@@ -115,13 +115,8 @@ class Dispatcher:
         self._due: list[_Due] = []
         self._sequence = itertools.count()
         self._condition = threading.Condition()
-        self._closed = False
-        self._threads = [
-            threading.Thread(target=self._work, name=f"shopify-emulator-webhooks-{n}", daemon=True)
-            for n in range(WORKERS)
-        ]
-        for thread in self._threads:
-            thread.start()
+        for n in range(WORKERS):
+            threading.Thread(target=self._work, name=f"shopify-emulator-webhooks-{n}", daemon=True).start()
 
     def __repr__(self) -> str:
         return f"Dispatcher(shop={self._shop_domain!r}, deliveries={len(self._deliveries)})"
@@ -140,29 +135,23 @@ class Dispatcher:
         with self._condition:
             return list(self._deliveries)
 
-    def close(self) -> None:
-        with self._condition:
-            self._closed = True
-            self._condition.notify_all()
-        for thread in self._threads:
-            thread.join(timeout=self.settings.timeout_seconds + 1)
-
     def _schedule(self, delivery: Delivery, at: float) -> None:
         heapq.heappush(self._due, _Due(at, next(self._sequence), delivery))
         self._condition.notify()
 
-    def _next(self) -> Delivery | None:
+    def _next(self) -> Delivery:
+        """The next delivery whose time has come, waiting for it (workers live as long as the process)."""
         with self._condition:
-            while not self._closed:
+            while True:
                 now = self._clock()
                 if self._due and self._due[0].at <= now:
                     return heapq.heappop(self._due).delivery
                 self._condition.wait(self._due[0].at - now if self._due else None)
-            return None
 
     def _work(self) -> None:
         with httpx.Client(follow_redirects=False) as client:
-            while (delivery := self._next()) is not None:
+            while True:
+                delivery = self._next()
                 attempt = self._attempt(client, delivery)
                 with self._condition:
                     delivery.attempts.append(attempt)
