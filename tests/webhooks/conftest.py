@@ -59,18 +59,18 @@ class Receiver:
 
 @pytest.fixture
 def start_receiver(tmp_path: Path) -> Iterator[Callable[..., Receiver]]:
-    """`start_receiver(home)`: `python -m shopify_assets.webhooks` queueing into `home`/webhook_events.sqlite."""
+    """`start_receiver(home, secret=)`: `python -m shopify_assets.webhooks` queueing into `home`/webhook_events.sqlite."""
     started: list[Receiver] = []
 
-    def start(home: Path | None = None) -> Receiver:
+    def start(home: Path | None = None, secret: str = SECRET) -> Receiver:
         home = home or tmp_path / "receiver_home"
-        environ = {"SHOPIFY_WEBHOOK_SECRET": SECRET, "DAGSTER_HOME": str(home)}
+        environ = {"SHOPIFY_WEBHOOK_SECRET": secret, "DAGSTER_HOME": str(home)}
         with mock.patch.dict(os.environ, environ):
             os.environ.pop("WEBHOOK_QUEUE_DSN", None)
             process = start_emulator(
                 "shopify_assets.webhooks", [], log_path=tmp_path / f"receiver_{len(started)}.log", health_path="/health"
             )
-        receiver = Receiver(process, WebhookQueue(f"sqlite:///{home / 'webhook_events.sqlite'}"))
+        receiver = Receiver(process, WebhookQueue(f"sqlite:///{home / 'webhook_events.sqlite'}"), secret)
         started.append(receiver)
         return receiver
 

@@ -120,3 +120,41 @@ def test_a_burst_of_1000_events_is_acknowledged_and_all_processed(start_pipeline
     notes = partner_notes(pipeline, numbers)
     assert sorted(notes) == sorted(numbers)
     assert all("burst" in note for note in notes.values())
+
+
+def test_the_emulators_own_deliveries_duplicated_and_shuffled_leave_odoo_on_the_newest_state(
+    start_pipeline, start_receiver
+):
+    pipeline = start_pipeline(
+        customers=5,
+        shopify_args=("--webhook-duplicate-rate", "1", "--webhook-shuffle", "0.5"),
+    )
+    receiver = start_receiver(pipeline.home, secret=pipeline.shopify.client_secret)
+    registered = pipeline.defs.resolve_job_def("register_webhooks")
+    with pipeline.environment():
+        assert registered.execute_in_process(
+            instance=pipeline.instance,
+            run_config={"ops": {"register_webhook_subscriptions": {"config": {"callback_url": receiver.url}}}},
+        ).success
+    numbers = legacy_ids(pipeline, "customers", 3)
+    for edit in ("first", "second", "third"):
+        for number in numbers:
+            pipeline.shopify.control.patch(f"/customers/{number}", json={"note": f"{edit} edit"})
+
+    def deliveries() -> list[dict[str, Any]]:
+        return pipeline.shopify.control.get("/webhooks/deliveries", params={"topic": "customers/update"}).json()[
+            "deliveries"
+        ]
+
+    deadline = time.monotonic() + 30  # a bound on waiting for the emulator, not an assertion on speed
+    while any(d["state"] == "pending" for d in deliveries()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    sent = deliveries()
+    assert len(sent) == 18 and {d["state"] for d in sent} == {"delivered"}  # 9 events, each sent twice
+
+    requests = run_webhook_tick(pipeline)
+
+    assert [sorted(r.run_config["ops"]["import_customers_by_id"]["config"]["ids"]) for r in requests] == [sorted(numbers)]
+    assert receiver.queue.counts() == {EventStatus.REQUESTED: 9}
+    notes = partner_notes(pipeline, numbers)  # Odoo's comment is HTML: <p>third edit</p>
+    assert sorted(notes) == sorted(numbers) and all("third edit" in note for note in notes.values())
