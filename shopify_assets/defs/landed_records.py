@@ -6,19 +6,21 @@ failed (or wait) on an earlier run are read again after the partitions' records,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 
-from shopify_assets.defs.customers.landed import validation_issue
 from shopify_assets.landing.store import LandedRecord
-from shopify_assets.ledger import LedgerStatus, SyncLedger
-from shopify_assets.ledger.schema import sync_ledger as ledger_table
 from shopify_assets.mapping.partners import RecordIssue
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validation_issue(record_id: str, error: ValidationError) -> RecordIssue:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "payload"
+    return RecordIssue(record_id, field, f"invalid Shopify payload: {first['msg']}")
 
 
 class LandedRecords(Generic[ModelT]):
@@ -52,18 +54,3 @@ class LandedRecords(Generic[ModelT]):
                     self.issues.append(validation_issue(record.id, error))
                     continue
                 yield parsed, record.payload
-
-
-def ids_with_status(sync_ledger: SyncLedger, shop: str, resource: str, statuses: Sequence[LedgerStatus]) -> list[str]:
-    """Shopify ids of `resource` whose ledger row has one of `statuses`, in id order."""
-    with sync_ledger.engine.connect() as connection:
-        rows = connection.execute(
-            select(ledger_table.c.shopify_id)
-            .where(
-                ledger_table.c.shop == shop,
-                ledger_table.c.resource == resource,
-                ledger_table.c.status.in_([status.value for status in statuses]),
-            )
-            .order_by(ledger_table.c.shopify_id)
-        )
-        return [row.shopify_id for row in rows]

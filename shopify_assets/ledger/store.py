@@ -146,13 +146,17 @@ class SyncLedger:
 
     def failed(self, shop: str, resource: str) -> list[str]:
         """Shopify ids whose last attempt failed, for a retry run."""
+        return self.ids_with_status(shop, resource, [LedgerStatus.FAILED])
+
+    def ids_with_status(self, shop: str, resource: str, statuses: Iterable[LedgerStatus]) -> list[str]:
+        """Shopify ids of `resource` whose row has one of `statuses`, in id order."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(sync_ledger.c.shopify_id)
                 .where(
                     sync_ledger.c.shop == shop,
                     sync_ledger.c.resource == resource,
-                    sync_ledger.c.status == LedgerStatus.FAILED.value,
+                    sync_ledger.c.status.in_([LedgerStatus(status).value for status in statuses]),
                 )
                 .order_by(sync_ledger.c.shopify_id)
             )

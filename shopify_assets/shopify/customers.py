@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from shopify_assets.shopify.client import MAX_PAGE_SIZE, ShopifyClient
 from shopify_assets.shopify.errors import ShopifyPayloadError
 from shopify_assets.shopify.models import Customer, RecordStamp, ShopifyModel
+from shopify_assets.shopify.search import search_time, utc
 
 # Requested cost of one CustomersPage: a connection costs 2 + first x (cost of one node), and a
 # CustomerFields node costs 5 (the customer, defaultEmailAddress, defaultPhoneNumber,
@@ -38,18 +39,12 @@ class CustomerFetch:
     missing: list[str] = field(default_factory=list)
 
 
-def _utc(moment: datetime, name: str) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got {moment.isoformat()}")
-    return moment.astimezone(timezone.utc)
 
 
 def _midnight(moment: datetime) -> datetime:
     return datetime.combine(moment.date(), time.min, tzinfo=timezone.utc)
 
 
-def _search_time(moment: datetime) -> str:
-    return moment.strftime("'%Y-%m-%dT%H:%M:%SZ'")  # search syntax: date values must be quoted
 
 
 def updated_at_query(start: datetime, end: datetime | None = None) -> str:
@@ -59,12 +54,12 @@ def updated_at_query(start: datetime, end: datetime | None = None) -> str:
     last instant, both widened by DAY_FILTER_MARGIN: a superset whether the shop compares days or
     instants.
     """
-    start = _utc(start, "start")
-    terms = [f"updated_at:>={_search_time(_midnight(start) - DAY_FILTER_MARGIN)}"]
+    start = utc(start, "start")
+    terms = [f"updated_at:>={search_time(_midnight(start) - DAY_FILTER_MARGIN)}"]
     if end is not None:
-        end = _utc(end, "end")
+        end = utc(end, "end")
         last_day = _midnight(end - timedelta(microseconds=1))
-        terms.append(f"updated_at:<{_search_time(last_day + timedelta(days=1) + DAY_FILTER_MARGIN)}")
+        terms.append(f"updated_at:<{search_time(last_day + timedelta(days=1) + DAY_FILTER_MARGIN)}")
     return " ".join(terms)
 
 
@@ -96,11 +91,11 @@ def iter_customers(
     Without changed_since: oldest first, stopping past updated_to. With it: newest first, stopping
     at the first record older than changed_since, so the cost follows the number of changes.
     """
-    updated_from = _utc(updated_from, "updated_from")
-    updated_to = _utc(updated_to, "updated_to")
+    updated_from = utc(updated_from, "updated_from")
+    updated_to = utc(updated_to, "updated_to")
     if updated_from >= updated_to:
         raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
-    lower = max(updated_from, _utc(changed_since, "changed_since")) if changed_since else updated_from
+    lower = max(updated_from, utc(changed_since, "changed_since")) if changed_since else updated_from
     if lower >= updated_to:
         return
     newest_first = changed_since is not None
@@ -121,7 +116,7 @@ def iter_customers(
 
 def iter_customer_changes(client: ShopifyClient, *, since: datetime) -> Iterator[RecordStamp]:
     """Ids and updatedAt of customers changed at or after `since`, newest first (the sensor's scan)."""
-    since = _utc(since, "since")
+    since = utc(since, "since")
     variables = {"query": updated_at_query(since)}
     for node in client.paginate("CustomerChanges", variables, page_size=CHANGE_SCAN_PAGE_SIZE):
         stamp = parse_record(RecordStamp, node)

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shopify_assets.shopify.client import MAX_PAGE_SIZE, ShopifyClient
-from shopify_assets.shopify.customers import _search_time, _utc, parse_record
+from shopify_assets.shopify.customers import parse_record
+from shopify_assets.shopify.search import search_time, utc
 from shopify_assets.shopify.errors import ShopifyPayloadError
 from shopify_assets.shopify.models import Order, RecordStamp
 
@@ -51,11 +52,11 @@ def updated_at_query(start: datetime, end: datetime | None = None) -> str:
     Both bounds are widened to whole seconds (start down, end up), so the query is a superset of
     [start, end); the caller drops what lies outside.
     """
-    terms = [f"updated_at:>={_search_time(_utc(start, 'start').replace(microsecond=0))}"]
+    terms = [f"updated_at:>={search_time(utc(start, 'start').replace(microsecond=0))}"]
     if end is not None:
-        end = _utc(end, "end")
+        end = utc(end, "end")
         whole = end.replace(microsecond=0)
-        terms.append(f"updated_at:<{_search_time(whole if whole == end else whole + timedelta(seconds=1))}")
+        terms.append(f"updated_at:<{search_time(whole if whole == end else whole + timedelta(seconds=1))}")
     return " ".join(terms)
 
 
@@ -90,11 +91,11 @@ def iter_orders(
     Without changed_since: oldest first. With it: newest first, so a scan with a tight
     changed_since reads only the changes.
     """
-    updated_from = _utc(updated_from, "updated_from")
-    updated_to = _utc(updated_to, "updated_to")
+    updated_from = utc(updated_from, "updated_from")
+    updated_to = utc(updated_to, "updated_to")
     if updated_from >= updated_to:
         raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
-    lower = max(updated_from, _utc(changed_since, "changed_since")) if changed_since else updated_from
+    lower = max(updated_from, utc(changed_since, "changed_since")) if changed_since else updated_from
     if lower >= updated_to:
         return
     variables = {
@@ -111,7 +112,7 @@ def iter_orders(
 
 def iter_order_changes(client: ShopifyClient, *, since: datetime) -> Iterator[RecordStamp]:
     """Ids and updatedAt of orders changed at or after `since`, newest first (the sensor's scan)."""
-    since = _utc(since, "since")
+    since = utc(since, "since")
     variables = {"query": updated_at_query(since)}
     pages = client.paginate("OrderChanges", variables, connection_path=("orders",), page_size=CHANGE_SCAN_PAGE_SIZE)
     for node in pages:

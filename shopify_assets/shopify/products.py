@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from shopify_assets.shopify.client import MAX_PAGE_SIZE, ShopifyClient
 from shopify_assets.shopify.customers import CHANGE_SCAN_PAGE_SIZE, parse_record
 from shopify_assets.shopify.errors import ShopifyPayloadError
 from shopify_assets.shopify.models import Product, ProductSetUserError, RecordStamp
+from shopify_assets.shopify.search import search_time, utc
 
 # Shopify refuses any single query whose requested cost exceeds 1000 points.
 MAX_QUERY_COST = 1000
@@ -44,14 +45,8 @@ class ProductSetOutcome:
     user_errors: list[ProductSetUserError]
 
 
-def _aware(moment: datetime, name: str) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got {moment.isoformat()}")
-    return moment.astimezone(timezone.utc)
 
 
-def _search_time(moment: datetime) -> str:
-    return moment.strftime("'%Y-%m-%dT%H:%M:%SZ'")  # search syntax: date values must be quoted
 
 
 def products_query(start: datetime, end: datetime | None = None) -> str:
@@ -59,9 +54,9 @@ def products_query(start: datetime, end: datetime | None = None) -> str:
 
     Shopify's timestamps have whole seconds: `>=` the start's second and `<` the end's are exact.
     """
-    terms = [f"updated_at:>={_search_time(_aware(start, 'start'))}"]
+    terms = [f"updated_at:>={search_time(utc(start, 'start'))}"]
     if end is not None:
-        terms.append(f"updated_at:<{_search_time(_aware(end, 'end'))}")
+        terms.append(f"updated_at:<{search_time(utc(end, 'end'))}")
     return " ".join([*terms, ALL_STATUSES])
 
 
@@ -94,11 +89,11 @@ def iter_products(
 
     Without changed_since: oldest first. With it: newest first, so the cost follows the number of changes.
     """
-    updated_from = _aware(updated_from, "updated_from")
-    updated_to = _aware(updated_to, "updated_to")
+    updated_from = utc(updated_from, "updated_from")
+    updated_to = utc(updated_to, "updated_to")
     if updated_from >= updated_to:
         raise ValueError(f"updated_from {updated_from.isoformat()} must be before updated_to {updated_to.isoformat()}")
-    lower = max(updated_from, _aware(changed_since, "changed_since")) if changed_since else updated_from
+    lower = max(updated_from, utc(changed_since, "changed_since")) if changed_since else updated_from
     if lower >= updated_to:
         return
     query = products_query(lower, updated_to)
@@ -111,7 +106,7 @@ def iter_products(
 
 def iter_product_changes(client: ShopifyClient, *, since: datetime) -> Iterator[RecordStamp]:
     """Ids and updatedAt of products changed at or after `since`, newest first (the sensor's scan)."""
-    since = _aware(since, "since")
+    since = utc(since, "since")
     variables = {"query": products_query(since)}
     pages = client.paginate(
         "ProductChanges", variables, connection_path=("products",), page_size=CHANGE_SCAN_PAGE_SIZE

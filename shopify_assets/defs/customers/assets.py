@@ -11,12 +11,14 @@ from dagster import (
 from shopify_assets.defs.extraction import extract_window
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.customers.partitions import customer_partitions
-from shopify_assets.defs.customers.landed import LandedCustomers, reconcile_partners
+from shopify_assets.defs.customers.landed import reconcile_partners
+from shopify_assets.defs.landed_records import LandedRecords
 from shopify_assets.defs.resources import LandingResource, LedgerResource, ShopifyResource
 from shopify_assets.odoo.resource import OdooResource
 from shopify_assets.reconcile.partners import RESOURCE as PARTNER_RESOURCE
 from shopify_assets.shopify.bulk import iter_customers_bulk
 from shopify_assets.shopify.customers import iter_customers
+from shopify_assets.shopify.models import Customer
 
 
 @asset(
@@ -68,7 +70,8 @@ def odoo_partners(
     store = landing.store("customers")
     shop = shopify.settings().shop
     with ledger.get_ledger() as sync_ledger:
-        landed = LandedCustomers(
+        landed = LandedRecords(
+            Customer,
             store.read_partitions(context.partition_keys, changed_since=config.changed_since),
             retry=store.read_ids(sync_ledger.failed(shop, PARTNER_RESOURCE)),
         )

@@ -13,12 +13,14 @@ from dagster import (
 )
 
 from shopify_assets.defs.cadence import priority_tags
-from shopify_assets.defs.customers.landed import LandedCustomers, reconcile_partners
+from shopify_assets.defs.customers.landed import reconcile_partners
+from shopify_assets.defs.landed_records import LandedRecords
 from shopify_assets.defs.customers.partitions import customer_partitions
 from shopify_assets.defs.resources import LandingResource, LedgerResource, ShopifyResource
 from shopify_assets.defs.targeted import RecordIdsConfig, fetch_and_land_by_id
 from shopify_assets.odoo.resource import OdooResource
 from shopify_assets.shopify.customers import fetch_customers
+from shopify_assets.shopify.models import Customer
 
 # IMPORT_CHANGED_CUSTOMERS (sensor) and IMPORT_ALL_CUSTOMERS (a backfill over all partitions).
 customers_sync_job = define_asset_job(
@@ -49,7 +51,7 @@ def import_customers_by_id(
     yield from by_id.materializations("shopify_customers", shopify_metadata)
     with ledger.get_ledger() as sync_ledger:
         partners = reconcile_partners(
-            context.log, LandedCustomers(store.read_ids(by_id.ids)),
+            context.log, LandedRecords(Customer, store.read_ids(by_id.ids)),
             shop=shopify.settings().shop, odoo=odoo, sync_ledger=sync_ledger,
         )  # fmt: skip
     yield from by_id.materializations("odoo_partners", partners)

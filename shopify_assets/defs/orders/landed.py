@@ -13,7 +13,7 @@ from typing import Any
 
 from dagster import AssetCheckResult, AssetCheckSeverity, DagsterLogManager, MetadataValue
 
-from shopify_assets.defs.landed_records import LandedRecords, ids_with_status
+from shopify_assets.defs.landed_records import LandedRecords
 from shopify_assets.defs.metadata import MAX_ISSUE_ROWS, issues_table
 from shopify_assets.landing.store import LandedRecord, LandingStore
 from shopify_assets.ledger import LedgerStatus, SyncLedger
@@ -34,7 +34,7 @@ def landed_with_retries(
     store: LandingStore, records: Iterable[LandedRecord], sync_ledger: SyncLedger, shop: str
 ) -> LandedRecords[Order]:
     """The partitions' orders, then those whose last attempt failed or waits for a product."""
-    return landed_orders(records, retry=store.read_ids(ids_with_status(sync_ledger, shop, RESOURCE, RETRIED_STATUSES)))
+    return landed_orders(records, retry=store.read_ids(sync_ledger.ids_with_status(shop, RESOURCE, RETRIED_STATUSES)))
 
 
 @dataclass(frozen=True)

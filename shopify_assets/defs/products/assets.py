@@ -19,7 +19,7 @@ from pydantic import Field
 from shopify_assets.defs.extraction import extract_window
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.metadata import client_metadata, issues_table
-from shopify_assets.defs.landed_records import LandedRecords, ids_with_status
+from shopify_assets.defs.landed_records import LandedRecords
 from shopify_assets.defs.products.landed import LANDING, reconcile_products
 from shopify_assets.defs.products.partitions import product_partitions
 from shopify_assets.defs.products.settings import ProductSettings
@@ -63,7 +63,7 @@ def shopify_products(
 ) -> MaterializeResult:
     store = landing.store(LANDING)
     with ledger.get_ledger() as sync_ledger:
-        waiting = ids_with_status(sync_ledger, shopify.settings().shop, RESOURCE, [LedgerStatus.WAITING])
+        waiting = sync_ledger.ids_with_status(shopify.settings().shop, RESOURCE, [LedgerStatus.WAITING])
     with shopify.get_client() as client:
         extraction = extract_window(
             context, config, client, store,
@@ -113,7 +113,7 @@ def odoo_products(
     store = landing.store(LANDING)
     shop = shopify.settings().shop
     with ledger.get_ledger() as sync_ledger:
-        retry = ids_with_status(sync_ledger, shop, RESOURCE, [LedgerStatus.FAILED, LedgerStatus.WAITING])
+        retry = sync_ledger.ids_with_status(shop, RESOURCE, [LedgerStatus.FAILED, LedgerStatus.WAITING])
         landed = LandedRecords(
             Product,
             store.read_partitions(context.partition_keys, changed_since=config.changed_since),

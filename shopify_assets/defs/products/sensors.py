@@ -21,7 +21,6 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from shopify_assets.defs.cadence import sync_timezone
 from shopify_assets.defs.products.jobs import import_products, products_export_job, products_sync_job
-from shopify_assets.defs.landed_records import ids_with_status
 from shopify_assets.defs.products.partitions import product_partitions
 from shopify_assets.defs.resources import LedgerResource, ShopifyResource
 from shopify_assets.defs.updated_at import format_timestamp
@@ -85,7 +84,7 @@ def products_waiting_sensor(
     context: SensorEvaluationContext, shopify: ShopifyResource, ledger: LedgerResource
 ) -> SensorResult:
     with ledger.get_ledger() as sync_ledger:
-        waiting = ids_with_status(sync_ledger, shopify.settings().shop, RESOURCE, [LedgerStatus.WAITING])
+        waiting = sync_ledger.ids_with_status(shopify.settings().shop, RESOURCE, [LedgerStatus.WAITING])
     if not waiting:
         return SensorResult(skip_reason=SkipReason("No product waits for its media"), cursor="0")
     # The cursor is where this tick's slice of the waiting products starts, so all get their turn.
