@@ -28,7 +28,7 @@ from shopify_assets.shopify.models import RecordStamp
 OVERLAP = timedelta(seconds=int(os.environ.get("SYNC_SENSOR_OVERLAP_SECONDS", "300")))
 # With no cursor yet, look back this far; older history is the full import's (backfill's) job.
 INITIAL_LOOKBACK = timedelta(hours=int(os.environ.get("SYNC_SENSOR_INITIAL_LOOKBACK_HOURS", "24")))
-INTERVAL_SECONDS = int(os.environ.get("SYNC_SENSOR_INTERVAL_SECONDS", "30"))
+INTERVAL_SECONDS = int(os.environ.get("SYNC_SENSOR_INTERVAL_SECONDS", "10"))
 # Bound one tick's scan so it stays far below the 60 s tick timeout; the run then fetches the rest.
 MAX_STAMPS_PER_TICK = 10_000
 
