@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import odoorpc
+
 from emulators.harness import start_emulator
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,8 +28,14 @@ DEMO_ORDERS = os.environ.get("DEMO_ORDERS", "300")
 DEMO_SEED = os.environ.get("DEMO_SEED", "42")
 
 
+# The demo books order lines of products Odoo lacks (the generated shop has products with broken
+# SKUs, which the import skips) on this product, so every order syncs; without it they would wait.
+PLACEHOLDER_CODE = "SHOPIFY-UNMATCHED"
+
+
 def demo_environment() -> dict[str, str]:
     return {
+        "SYNC_ORDERS_PLACEHOLDER_PRODUCT": PLACEHOLDER_CODE,
         "SHOPIFY_SHOP": f"http://127.0.0.1:{SHOPIFY_PORT}",
         "SHOPIFY_ACCESS_TOKEN": "shpat_emulator",
         "ODOO_URL": f"http://127.0.0.1:{ODOO_PORT}",
@@ -70,6 +78,17 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def ensure_placeholder_product(odoo_url: str) -> None:
+    """The merchant's choice in this demo: one service product standing in for unknown products."""
+    host, port = odoo_url.rsplit("//", 1)[1].rsplit(":", 1)
+    client = odoorpc.ODOO(host, port=int(port))
+    client.login("odoo", "admin", "admin")
+    if not client.execute_kw("product.product", "search", [[("default_code", "=", PLACEHOLDER_CODE)]]):
+        client.execute_kw("product.product", "create", [{
+            "name": "Unmatched Shopify product", "default_code": PLACEHOLDER_CODE, "type": "service",
+        }])  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     parser = argparse.ArgumentParser(prog="python -m scripts.demo")
@@ -79,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
     shopify, odoo = start_emulators()
     print(f"Shopify emulator on {shopify.base_url}, Odoo emulator on {odoo.base_url} (data in {DEMO_DIR})", flush=True)
+    ensure_placeholder_product(odoo.base_url)
     try:
         if args.command == "run":
             return subprocess.call([sys.executable, "-m", "shopify_assets.cli", "sync"], env=env, cwd=REPO)
