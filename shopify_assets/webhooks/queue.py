@@ -123,14 +123,16 @@ class WebhookQueue:
         with self._writing(), self._engine.begin() as conn:
             return conn.execute(stmt).rowcount == 1
 
-    def pending(self, limit: int) -> list[QueuedEvent]:
-        """The oldest `limit` events not handled yet, in arrival order."""
+    def pending(self, limit: int, *, after: int = 0, through: int | None = None) -> list[QueuedEvent]:
+        """The oldest `limit` events not handled yet with `after` < seq (<= `through`), in arrival order."""
         query = (
             select(webhook_events.c.seq, webhook_events.c.event_id, webhook_events.c.topic, webhook_events.c.payload)
-            .where(webhook_events.c.status == EventStatus.PENDING.value)
+            .where(webhook_events.c.status == EventStatus.PENDING.value, webhook_events.c.seq > after)
             .order_by(webhook_events.c.seq)
             .limit(limit)
         )
+        if through is not None:
+            query = query.where(webhook_events.c.seq <= through)
         with self._engine.connect() as conn:
             return [QueuedEvent(row.seq, row.event_id, row.topic, row.payload) for row in conn.execute(query)]
 

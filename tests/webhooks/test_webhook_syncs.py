@@ -17,10 +17,16 @@ def legacy_ids(pipeline: Any, resource: str, count: int) -> list[str]:
     return [node["legacyResourceId"] for node in pipeline.shopify.graphql(query).json()["data"][resource]["nodes"]]
 
 
+def tick(pipeline: Any) -> Any:
+    """One sensor tick, carrying its cursor forward as the daemon does."""
+    result = pipeline.tick("shopify_webhooks_sensor", getattr(pipeline, "webhook_cursor", None))
+    pipeline.webhook_cursor = result.cursor
+    return result
+
+
 def run_webhook_tick(pipeline: Any) -> list[RunRequest]:
     """One sensor tick; every run it requests is executed (and must succeed)."""
-    result = pipeline.tick("shopify_webhooks_sensor", None)
-    requests = [] if isinstance(result, SkipReason) else list(result.run_requests or [])
+    requests = list(tick(pipeline).run_requests or [])
     for request in requests:
         pipeline.execute_request(request.job_name, request)
     return requests
@@ -53,8 +59,8 @@ def test_an_event_delivered_three_times_syncs_once(start_pipeline, start_receive
         ("import_customers", {"ops": {"import_customers_by_id": {"config": {"ids": [number]}}}})
     ]
     assert "called about invoice" in partner_notes(pipeline, [number])[number]
-    assert isinstance(pipeline.tick("shopify_webhooks_sensor", None), SkipReason)
-    assert receiver.queue.counts() == {EventStatus.REQUESTED: 1}
+    assert isinstance(tick(pipeline).skip_reason, SkipReason)  # the next tick requests nothing again...
+    assert receiver.queue.counts() == {EventStatus.REQUESTED: 1}  # ...and records what the last one requested
 
 
 def test_events_in_reverse_order_leave_the_newest_state(start_pipeline, start_receiver):
@@ -116,6 +122,7 @@ def test_a_burst_of_1000_events_is_acknowledged_and_all_processed(start_pipeline
     requests = run_webhook_tick(pipeline)
 
     assert sorted(id_ for r in requests for id_ in r.run_config["ops"]["import_customers_by_id"]["config"]["ids"]) == sorted(numbers)
+    assert not tick(pipeline).run_requests
     assert receiver.queue.counts() == {EventStatus.REQUESTED: 1000}
     notes = partner_notes(pipeline, numbers)
     assert sorted(notes) == sorted(numbers)
@@ -155,6 +162,20 @@ def test_the_emulators_own_deliveries_duplicated_and_shuffled_leave_odoo_on_the_
     requests = run_webhook_tick(pipeline)
 
     assert [sorted(r.run_config["ops"]["import_customers_by_id"]["config"]["ids"]) for r in requests] == [sorted(numbers)]
+    assert not tick(pipeline).run_requests
     assert receiver.queue.counts() == {EventStatus.REQUESTED: 9}
     notes = partner_notes(pipeline, numbers)  # Odoo's comment is HTML: <p>third edit</p>
     assert sorted(notes) == sorted(numbers) and all("third edit" in note for note in notes.values())
+
+
+def test_a_tick_whose_runs_were_never_submitted_is_planned_again(start_pipeline, start_receiver):
+    """The daemon died after planning but before Dagster stored the cursor: nothing is lost, nothing doubled."""
+    pipeline = start_pipeline(customers=3)
+    receiver = start_receiver(pipeline.home)
+    (number,) = legacy_ids(pipeline, "customers", 1)
+    assert receiver.deliver("customers/update", {"id": int(number)}, "event-lost").status_code == 200
+
+    first = pipeline.tick("shopify_webhooks_sensor", None)  # its cursor is never stored
+    again = pipeline.tick("shopify_webhooks_sensor", None)
+    assert [r.run_key for r in again.run_requests] == [r.run_key for r in first.run_requests] != []
+    assert receiver.queue.counts() == {EventStatus.PENDING: 1}

@@ -9,7 +9,7 @@ from shopify_assets.defs.orders.jobs import import_orders
 from shopify_assets.defs.products.jobs import import_products
 from shopify_assets.defs.webhooks.jobs import archive_products
 from shopify_assets.defs.webhooks.resources import WebhookQueueResource
-from shopify_assets.webhooks.queue import EventStatus
+from shopify_assets.webhooks.queue import EventStatus, QueuedEvent, WebhookQueue
 from shopify_assets.webhooks.routing import plan_events
 
 INTERVAL_SECONDS = int(os.environ.get("WEBHOOK_SENSOR_INTERVAL_SECONDS", "15"))
@@ -29,29 +29,40 @@ MAX_EVENTS_PER_TICK = 5_000
 def shopify_webhooks_sensor(
     context: SensorEvaluationContext, webhook_queue: WebhookQueueResource
 ) -> SensorResult | SkipReason:
+    # The cursor is the last event sequence whose runs were requested. Dagster stores it only once
+    # those runs are submitted, so a daemon dying mid-tick loses nothing: the next tick plans the
+    # same events again, and their batches' run_keys keep Dagster from launching a run twice.
+    cursor = int(context.cursor or 0)
     with webhook_queue.get_queue() as queue:
-        events = queue.pending(MAX_EVENTS_PER_TICK)
+        settle(queue, queue.pending(MAX_EVENTS_PER_TICK, through=cursor))
+        events = queue.pending(MAX_EVENTS_PER_TICK, after=cursor)
         if not events:
-            return SkipReason("no pending webhook events")
+            return SensorResult(skip_reason=SkipReason("no pending webhook events"), cursor=str(cursor))
         plan = plan_events(events)
-        requests = [
-            RunRequest(
-                run_key=batch.run_key,
-                job_name=batch.target.job_name,
-                run_config=batch.run_config(),
-                tags={"shopify_sync/trigger": "webhook", "shopify_sync/webhook_events": str(len(batch.event_ids))},
-            )
-            for batch in plan.batches
-        ]
-        # Marked as part of this tick: a run_key per batch, so a tick Dagster re-evaluates requests nothing twice.
-        for batch in plan.batches:
-            queue.mark(batch.event_ids, EventStatus.REQUESTED, run_key=batch.run_key)
-        queue.mark(plan.recorded, EventStatus.RECORDED)
-        queue.mark(plan.invalid, EventStatus.INVALID, errors=plan.invalid)
+    requests = [
+        RunRequest(
+            run_key=batch.run_key,
+            job_name=batch.target.job_name,
+            run_config=batch.run_config(),
+            tags={"shopify_sync/trigger": "webhook", "shopify_sync/webhook_events": str(len(batch.event_ids))},
+        )
+        for batch in plan.batches
+    ]
     for error in plan.invalid.values():
         context.log.warning(error)
     context.log.info(
         f"{len(events)} events: {len(requests)} runs requested, {len(plan.recorded)} recorded only, "
         f"{len(plan.invalid)} invalid"
     )
-    return SensorResult(run_requests=requests)
+    return SensorResult(run_requests=requests, cursor=str(max(event.seq for event in events)))
+
+
+def settle(queue: WebhookQueue, requested: list[QueuedEvent]) -> None:
+    """Record in the queue what an earlier tick did with these events (for operators; planning is deterministic)."""
+    if not requested:
+        return
+    plan = plan_events(requested)
+    for batch in plan.batches:
+        queue.mark(batch.event_ids, EventStatus.REQUESTED, run_key=batch.run_key)
+    queue.mark(plan.recorded, EventStatus.RECORDED)
+    queue.mark(plan.invalid, EventStatus.INVALID, errors=plan.invalid)
