@@ -12,7 +12,8 @@ from shopify_assets.defs.webhooks.resources import WebhookQueueResource
 from shopify_assets.webhooks.queue import EventStatus, QueuedEvent, WebhookQueue
 from shopify_assets.webhooks.routing import plan_events
 
-INTERVAL_SECONDS = int(os.environ.get("WEBHOOK_SENSOR_INTERVAL_SECONDS", "15"))
+# A tick reads only the local queue (no Shopify call), so it can run often: the webhook path aims at seconds.
+INTERVAL_SECONDS = int(os.environ.get("WEBHOOK_SENSOR_INTERVAL_SECONDS", "3"))
 # Bounds one tick's work far below the 60 s tick timeout; the rest waits for the next tick.
 MAX_EVENTS_PER_TICK = 5_000
 
