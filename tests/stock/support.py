@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import odoorpc
-from dagster import RunRequest
+from dagster import RunRequest, build_schedule_context
 
 from tests.fixtures.pipeline import Pipeline
 from tests.fixtures.shopify import ShopifyEmulatorHandle
@@ -97,7 +98,13 @@ def set_on_hand(odoo: odoorpc.ODOO, quantities: dict[int, float], location_id: i
 
 
 def push_stock(pipeline: Pipeline, mode: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """One stock_sync run: (odoo_stock_levels metadata, shopify_inventory_levels metadata)."""
-    run_config = {"ops": {READ: {"config": {"mode": mode}}}} if mode else {}
-    result = pipeline.execute_request("stock_sync", RunRequest(run_config=run_config))
+    """One stock_sync run, as one tick of the 5-minute schedule launches it (or, given `mode`, with that
+    mode): (odoo_stock_levels metadata, shopify_inventory_levels metadata)."""
+    if mode is None:
+        schedule = pipeline.defs.resolve_schedule_def("stock_sync_every_5_minutes")
+        with build_schedule_context(scheduled_execution_time=datetime.now(timezone.utc)) as context:
+            [request] = schedule.evaluate_tick(context).run_requests
+    else:
+        request = RunRequest(run_config={"ops": {READ: {"config": {"mode": mode}}}})
+    result = pipeline.execute_request("stock_sync", request)
     return pipeline.metadata(result, READ), pipeline.metadata(result, PUSH)

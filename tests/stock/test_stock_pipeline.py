@@ -1,5 +1,6 @@
-"""The stock_sync job through Dagster and both emulators, after the products import: what a user sees in
-Shopify's levels and in the run's metadata when on-hand quantities change in Odoo, and in Shopify too."""
+"""The stock_sync job through Dagster and both emulators, launched as its 5-minute schedule launches it after
+the products import: what a user sees in Shopify's levels and in the run's metadata when on-hand quantities
+change in Odoo, and in Shopify too."""
 
 from __future__ import annotations
 
