@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import customers, imports, latency, products
+from bench import customers, imports, latency, products, webhooks
 from bench.options import BenchOptions
 from bench.report import BenchResult
 
@@ -23,4 +23,5 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark("latency", latency.run),
     Benchmark("throttle", customers.run),
     Benchmark("products_export", products.run),
+    Benchmark("webhook_latency", webhooks.run),
 ]

@@ -35,6 +35,8 @@ TARGETS = (
            f">= {SPEEDUP_TARGET:g}x", lambda v: v >= SPEEDUP_TARGET),
     Target("edit -> Odoo latency p95 (s)", "latency", "sensor at its interval", "p95_seconds",
            f"<= {LATENCY_P95_TARGET_SECONDS:g}", lambda v: v <= LATENCY_P95_TARGET_SECONDS),
+    Target("order created -> sale order p95 via webhooks (s)", "webhook_latency", "webhook path", "p95_seconds",
+           "<= 5", lambda v: v <= 5),
 )  # fmt: skip
 
 
