@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -88,10 +89,13 @@ def mark_visible(gateway: OdooGateway, edits: Edits) -> None:
             edit.seen_at = now
 
 
-def sensor_loop(stack: Stack, edits: Edits, total: int, deadline: float) -> tuple[int, int]:
-    """Tick the sensor every interval, execute what it requests; until every edit is seen. (ticks, runs)"""
+def tick_until(
+    stack: Stack, sensor_name: str, all_seen: Callable[[OdooGateway], bool], deadline: float
+) -> tuple[int, int]:
+    """Tick the sensor every interval as the daemon would and execute what it requests, until
+    `all_seen(gateway)` says every change reached Odoo. Returns (ticks, runs)."""
     defs = build_definitions(stack.environ)
-    sensor = defs.resolve_sensor_def(SENSOR)
+    sensor = defs.resolve_sensor_def(sensor_name)
     interval = sensor.minimum_interval_seconds or 30
     cursor, ticks, runs = None, 0, 0
     with process_environ(stack.environ), DagsterInstance.get() as instance, \
@@ -104,19 +108,26 @@ def sensor_loop(stack: Stack, edits: Edits, total: int, deadline: float) -> tupl
             ticks += 1
             cursor = result.cursor
             for request in result.run_requests or []:
-                run = defs.resolve_job_def(JOB).execute_in_process(
+                run = defs.resolve_job_def(request.job_name or sensor.job_name).execute_in_process(
                     instance=instance, tags=request.tags, raise_on_error=False,
                     run_config={**request.run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                 )  # fmt: skip
                 if not run.success:
                     raise BenchError(f"sensor-requested run {run.run_id} failed\n{stack.log_tails()}")
                 runs += 1
-            mark_visible(gateway, edits)
-            with edits.lock:
-                if len(edits.made) == total and all(edit.seen_at is not None for edit in edits.made):
-                    return ticks, runs
+            if all_seen(gateway):
+                return ticks, runs
             time.sleep(max(0.0, interval - (time.monotonic() - tick_started)))
-    raise BenchError(f"not every edit reached Odoo before the deadline ({ticks} ticks, {runs} runs)")
+    raise BenchError(f"not every change reached Odoo before the deadline ({ticks} ticks, {runs} runs)")
+
+
+def edits_seen(edits: Edits, total: int) -> Callable[[OdooGateway], bool]:
+    def check(gateway: OdooGateway) -> bool:
+        mark_visible(gateway, edits)
+        with edits.lock:
+            return len(edits.made) == total and all(edit.seen_at is not None for edit in edits.made)
+
+    return check
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -137,7 +148,7 @@ def run(options: BenchOptions) -> BenchResult:
         editor.start()
         deadline = time.monotonic() + spacing * len(gids) + 10 * interval
         try:
-            ticks, runs = sensor_loop(stack, edits, len(gids), deadline)
+            ticks, runs = tick_until(stack, SENSOR, edits_seen(edits, len(gids)), deadline)
         finally:
             stop.set()
             editor.join()
@@ -157,7 +168,7 @@ def run(options: BenchOptions) -> BenchResult:
         notes=[
             f"Edits every {spacing:g} s; the loop ticks every interval and runs each request at once, as the daemon "
             "and an idle run queue would. Visibility is checked right after each tick's runs.",
-            "The interval is SYNC_SENSOR_INTERVAL_SECONDS (default 30 s): an edit waits up to one interval for a tick, "
+            "The interval is SYNC_SENSOR_INTERVAL_SECONDS (default 10 s): an edit waits up to one interval for a tick, "
             "then its run, so the worst case is about one interval plus a run.",
         ],
     )

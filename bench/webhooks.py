@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from dagster import DagsterInstance, build_sensor_context
+from dagster import DagsterInstance
 
-from bench.latency import percentile
+from bench.latency import percentile, tick_until
 from bench.options import BenchOptions
 from bench.report import BenchResult, Case, Figure
 from bench.stack import BenchError, Stack, pipeline_stack, process_environ
@@ -102,35 +103,13 @@ def mark_visible(gateway: OdooGateway, orders: Orders) -> None:
         pending[row["name"]].seen_at = now
 
 
-def sensor_loop(stack: Stack, orders: Orders, deadline: float) -> tuple[int, int]:
-    """Tick the webhook sensor at its interval and execute what it requests, until every order is seen."""
-    defs = build_definitions(stack.environ)
-    sensor = defs.resolve_sensor_def(SENSOR)
-    interval = sensor.minimum_interval_seconds or 3
-    cursor, ticks, runs = None, 0, 0
-    with process_environ(stack.environ), DagsterInstance.get() as instance, \
-            OdooGateway(OdooSettings.from_env(stack.environ)) as gateway:  # fmt: skip
-        while time.monotonic() < deadline:
-            tick_started = time.monotonic()
-            with build_sensor_context(instance=instance, cursor=cursor, resources=defs.resources,
-                                      definitions=defs) as context:  # fmt: skip
-                result = sensor(context)
-            ticks += 1
-            cursor = result.cursor
-            for request in result.run_requests or []:
-                run = defs.resolve_job_def(request.job_name).execute_in_process(
-                    instance=instance, tags=request.tags, raise_on_error=False,
-                    run_config={**request.run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-                )  # fmt: skip
-                if not run.success:
-                    raise BenchError(f"webhook-requested run {run.run_id} failed\n{stack.log_tails()}")
-                runs += 1
-            mark_visible(gateway, orders)
-            with orders.lock:
-                if len(orders.made) == ORDERS and all(o.seen_at is not None for o in orders.made):
-                    return ticks, runs
-            time.sleep(max(0.0, interval - (time.monotonic() - tick_started)))
-    raise BenchError(f"not every order reached Odoo before the deadline ({ticks} ticks, {runs} runs)")
+def orders_seen(orders: Orders) -> Callable[[OdooGateway], bool]:
+    def check(gateway: OdooGateway) -> bool:
+        mark_visible(gateway, orders)
+        with orders.lock:
+            return len(orders.made) == ORDERS and all(o.seen_at is not None for o in orders.made)
+
+    return check
 
 
 def run(options: BenchOptions) -> BenchResult:
@@ -150,7 +129,8 @@ def run(options: BenchOptions) -> BenchResult:
             )
             creator.start()
             try:
-                ticks, runs = sensor_loop(stack, orders, time.monotonic() + spacing * ORDERS + 20 * interval)
+                deadline = time.monotonic() + spacing * ORDERS + 20 * interval
+                ticks, runs = tick_until(stack, SENSOR, orders_seen(orders), deadline)
             finally:
                 stop.set()
                 creator.join()
