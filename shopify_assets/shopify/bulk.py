@@ -63,7 +63,8 @@ from graphql.language import Visitor
 from pydantic import Field
 
 from shopify_assets.shopify.client import ShopifyClient
-from shopify_assets.shopify.customers import iter_customers, parse_record, updated_at_query
+from shopify_assets.shopify.customers import iter_customers, updated_at_query
+from shopify_assets.shopify.reads import parse_record
 from shopify_assets.shopify.errors import ShopifyAuthError, ShopifyError, ShopifyPayloadError, ShopifyUserError
 from shopify_assets.shopify.models import Customer, Order, Product, ShopifyModel
 from shopify_assets.shopify.orders import iter_orders, parse_order

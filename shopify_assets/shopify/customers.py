@@ -6,29 +6,25 @@ query only narrows the scan to the days around a window; exact bounds are applie
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import ValidationError
 
-from shopify_assets.shopify.client import MAX_PAGE_SIZE, ShopifyClient
-from shopify_assets.shopify.errors import ShopifyPayloadError
-from shopify_assets.shopify.models import Customer, RecordStamp, ShopifyModel
+from shopify_assets.shopify.client import ShopifyClient
+from shopify_assets.shopify.models import Customer, RecordStamp
+from shopify_assets.shopify.reads import fetch_nodes, parse_record, scan_changes
 from shopify_assets.shopify.search import search_time, utc
 
 # Requested cost of one CustomersPage: a connection costs 2 + first x (cost of one node), and a
 # CustomerFields node costs 5 (the customer, defaultEmailAddress, defaultPhoneNumber,
 # defaultAddress, addresses). 2 + 190 x 5 = 952 stays under Shopify's 1000-point single-query limit.
 CUSTOMER_PAGE_SIZE = 190
-CHANGE_SCAN_PAGE_SIZE = MAX_PAGE_SIZE
-IDS_PER_REQUEST = 250  # Shopify's limit for any input array
 # Which time zone defines the filter's "day" is undocumented (it may be the shop's): widen by a
 # day on each side so no record of the window is ever left out; exact filtering follows.
 DAY_FILTER_MARGIN = timedelta(days=1)
 
-ModelT = TypeVar("ModelT", bound=ShopifyModel)
 
 
 @dataclass(frozen=True)
@@ -61,22 +57,6 @@ def updated_at_query(start: datetime, end: datetime | None = None) -> str:
         last_day = _midnight(end - timedelta(microseconds=1))
         terms.append(f"updated_at:<{search_time(last_day + timedelta(days=1) + DAY_FILTER_MARGIN)}")
     return " ".join(terms)
-
-
-def parse_record(model: type[ModelT], node: Mapping[str, Any], kind: str = "customer") -> ModelT:
-    """Validate one node; a mismatch raises ShopifyPayloadError naming the record id and the fields."""
-    try:
-        return model.model_validate(node)
-    except ValidationError as exc:
-        record_id = node.get("id") if isinstance(node, Mapping) else None
-        problems = exc.errors(include_input=False, include_url=False)
-        fields = [".".join(str(part) for part in problem["loc"]) or "(record)" for problem in problems]
-        details = "; ".join(f"{name}: {problem['msg']}" for name, problem in zip(fields, problems))
-        raise ShopifyPayloadError(
-            f"{kind} {record_id or '(no id)'} does not fit {model.__name__}: {details}",
-            record_id=record_id if isinstance(record_id, str) else None,
-            fields=fields,
-        ) from None
 
 
 def iter_customers(
@@ -117,35 +97,18 @@ def iter_customers(
 def iter_customer_changes(client: ShopifyClient, *, since: datetime) -> Iterator[RecordStamp]:
     """Ids and updatedAt of customers changed at or after `since`, newest first (the sensor's scan)."""
     since = utc(since, "since")
-    variables = {"query": updated_at_query(since)}
-    for node in client.paginate("CustomerChanges", variables, page_size=CHANGE_SCAN_PAGE_SIZE):
-        stamp = parse_record(RecordStamp, node)
-        if stamp.updated_at < since:
-            return
-        yield stamp
+    return scan_changes(
+        client, "CustomerChanges", updated_at_query(since), since=since, connection="customers", kind="customer"
+    )
 
 
 def fetch_customers(client: ShopifyClient, ids: Sequence[str]) -> CustomerFetch:
     """Full records for `ids` (GIDs), 250 per request. Ids Shopify answers with null (deleted, or not
     a customer) are returned in `missing` rather than raised: a deleted customer is normal news."""
-    if isinstance(ids, str):
-        raise TypeError("ids must be a sequence of customer GIDs, not one string")
     result = CustomerFetch()
-    unique_ids = list(dict.fromkeys(ids))
-    for start in range(0, len(unique_ids), IDS_PER_REQUEST):
-        chunk = unique_ids[start : start + IDS_PER_REQUEST]
-        nodes = client.execute("CustomersByIds", {"ids": chunk}).get("nodes") or []
-        if len(nodes) != len(chunk):
-            raise ShopifyPayloadError(
-                f"CustomersByIds answered {len(nodes)} nodes for {len(chunk)} ids",
-                record_id=None,
-                fields=["nodes"],
-                operation_name="CustomersByIds",
-                variables={"ids": chunk},
-            )
-        for requested_id, node in zip(chunk, nodes):
-            if node:
-                result.found.append((parse_record(Customer, node), node))
-            else:
-                result.missing.append(requested_id)
+    for requested_id, node in fetch_nodes(client, "CustomersByIds", ids):
+        if node:
+            result.found.append((parse_record(Customer, node), node))
+        else:
+            result.missing.append(requested_id)
     return result

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shopify_assets.shopify.client import MAX_PAGE_SIZE, ShopifyClient
-from shopify_assets.shopify.customers import parse_record
+from shopify_assets.shopify.reads import parse_record
 from shopify_assets.shopify.errors import ShopifyPayloadError
 from shopify_assets.shopify.models import (
     InventoryAdjustmentGroup,

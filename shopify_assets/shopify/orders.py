@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from shopify_assets.shopify.client import MAX_PAGE_SIZE, ShopifyClient
-from shopify_assets.shopify.customers import parse_record
+from shopify_assets.shopify.client import ShopifyClient
+from shopify_assets.shopify.reads import fetch_nodes, parse_record, scan_changes
 from shopify_assets.shopify.search import search_time, utc
-from shopify_assets.shopify.errors import ShopifyPayloadError
 from shopify_assets.shopify.models import Order, RecordStamp
 
 # Costs in Shopify's documented model (see graphql/operations/orders.graphql): one OrderFields node
@@ -30,7 +29,6 @@ ORDERS_PER_ID_REQUEST = (SINGLE_QUERY_MAX_COST - 1) // ORDER_COST  # nodes(ids:)
 # The extra pages: node 1 + connection 2 + n x (10 per line item, 8 per shipping line).
 LINE_ITEMS_PAGE_SIZE = (SINGLE_QUERY_MAX_COST - 3) // 10
 SHIPPING_LINES_PAGE_SIZE = (SINGLE_QUERY_MAX_COST - 3) // 8
-CHANGE_SCAN_PAGE_SIZE = MAX_PAGE_SIZE
 # (payload key, query name, page size) of the order's connections completed page by page.
 _LINE_CONNECTIONS = (
     ("lineItems", "OrderLineItems", LINE_ITEMS_PAGE_SIZE),
@@ -113,36 +111,16 @@ def iter_orders(
 def iter_order_changes(client: ShopifyClient, *, since: datetime) -> Iterator[RecordStamp]:
     """Ids and updatedAt of orders changed at or after `since`, newest first (the sensor's scan)."""
     since = utc(since, "since")
-    variables = {"query": updated_at_query(since)}
-    pages = client.paginate("OrderChanges", variables, connection_path=("orders",), page_size=CHANGE_SCAN_PAGE_SIZE)
-    for node in pages:
-        stamp = parse_record(RecordStamp, node, kind="order")
-        if stamp.updated_at < since:
-            return
-        yield stamp
+    return scan_changes(client, "OrderChanges", updated_at_query(since), since=since, connection="orders", kind="order")
 
 
 def fetch_orders(client: ShopifyClient, ids: Sequence[str]) -> OrderFetch:
     """Complete orders for `ids` (GIDs). Ids Shopify answers with null are returned in `missing`."""
-    if isinstance(ids, str):
-        raise TypeError("ids must be a sequence of order GIDs, not one string")
     result = OrderFetch()
-    unique_ids = list(dict.fromkeys(ids))
-    for start in range(0, len(unique_ids), ORDERS_PER_ID_REQUEST):
-        chunk = unique_ids[start : start + ORDERS_PER_ID_REQUEST]
-        nodes = client.execute("OrdersByIds", {"ids": chunk}).get("nodes") or []
-        if len(nodes) != len(chunk):
-            raise ShopifyPayloadError(
-                f"OrdersByIds answered {len(nodes)} nodes for {len(chunk)} ids",
-                record_id=None,
-                fields=["nodes"],
-                operation_name="OrdersByIds",
-                variables={"ids": chunk},
-            )
-        for requested_id, node in zip(chunk, nodes, strict=True):
-            if node:
-                complete = complete_lines(client, node)
-                result.found.append((parse_order(complete), complete))
-            else:
-                result.missing.append(requested_id)
+    for requested_id, node in fetch_nodes(client, "OrdersByIds", ids, per_request=ORDERS_PER_ID_REQUEST):
+        if node:
+            complete = complete_lines(client, node)
+            result.found.append((parse_order(complete), complete))
+        else:
+            result.missing.append(requested_id)
     return result

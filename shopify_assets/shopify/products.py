@@ -13,8 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from shopify_assets.shopify.client import MAX_PAGE_SIZE, ShopifyClient
-from shopify_assets.shopify.customers import CHANGE_SCAN_PAGE_SIZE, parse_record
-from shopify_assets.shopify.errors import ShopifyPayloadError
+from shopify_assets.shopify.reads import fetch_nodes, parse_record, scan_changes
 from shopify_assets.shopify.models import Product, ProductSetUserError, RecordStamp
 from shopify_assets.shopify.search import search_time, utc
 
@@ -107,41 +106,21 @@ def iter_products(
 def iter_product_changes(client: ShopifyClient, *, since: datetime) -> Iterator[RecordStamp]:
     """Ids and updatedAt of products changed at or after `since`, newest first (the sensor's scan)."""
     since = utc(since, "since")
-    variables = {"query": products_query(since)}
-    pages = client.paginate(
-        "ProductChanges", variables, connection_path=("products",), page_size=CHANGE_SCAN_PAGE_SIZE
+    return scan_changes(
+        client, "ProductChanges", products_query(since), since=since, connection="products", kind="product"
     )
-    for node in pages:
-        stamp = parse_record(RecordStamp, node, "product")
-        if stamp.updated_at < since:
-            return
-        yield stamp
 
 
 def fetch_products(client: ShopifyClient, ids: Sequence[str]) -> ProductFetch:
     """Complete records for `ids` (GIDs). Ids Shopify answers with null (deleted, or not a product)
     are returned in `missing`: a deleted product is news, not an error."""
-    if isinstance(ids, str):
-        raise TypeError("ids must be a sequence of product GIDs, not one string")
     result = ProductFetch()
-    unique_ids = list(dict.fromkeys(ids))
-    for start in range(0, len(unique_ids), PRODUCTS_PER_REQUEST):
-        chunk = unique_ids[start : start + PRODUCTS_PER_REQUEST]
-        nodes = client.execute("ProductsByIds", {"ids": chunk}).get("nodes") or []
-        if len(nodes) != len(chunk):
-            raise ShopifyPayloadError(
-                f"ProductsByIds answered {len(nodes)} nodes for {len(chunk)} ids",
-                record_id=None,
-                fields=["nodes"],
-                operation_name="ProductsByIds",
-                variables={"ids": chunk},
-            )
-        for requested_id, node in zip(chunk, nodes):
-            if node:
-                complete = complete_product(client, node)
-                result.found.append((parse_record(Product, complete, "product"), complete))
-            else:
-                result.missing.append(requested_id)
+    for requested_id, node in fetch_nodes(client, "ProductsByIds", ids, per_request=PRODUCTS_PER_REQUEST):
+        if node:
+            complete = complete_product(client, node)
+            result.found.append((parse_record(Product, complete, "product"), complete))
+        else:
+            result.missing.append(requested_id)
     return result
 
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from shopify_assets.shopify.customers import parse_record, updated_at_query
+from shopify_assets.shopify.customers import updated_at_query
+from shopify_assets.shopify.reads import parse_record
 from shopify_assets.shopify.errors import ShopifyPayloadError
 from shopify_assets.shopify.models import Customer, RecordStamp
 
