@@ -9,6 +9,7 @@ pushed down into the leaves the way Odoo's `distribute_not` does it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
@@ -200,6 +201,31 @@ def match_value(operator: str, stored: Any, right: Any, *, boolean: bool = False
     if operator in ("like", "ilike", "=like", "=ilike", "not like", "not ilike"):
         return _match_like(operator, stored, right)
     raise DomainError(f"Operator {operator!r} needs the ORM")
+
+
+def in_matcher(operator: str, right: Any) -> Callable[[Any], bool] | None:
+    """`match_value(operator, stored, right)` for a non-boolean `in`/`not in` against many plain values,
+    with the values hashed once; None when the values are not all plain (the general path then applies)."""
+    values = list(right) if isinstance(right, (list, tuple, set, frozenset)) else [right]
+    concrete = [value for value in values if not _is_false(value)]
+    if operator not in ("in", "not in") or not all(type(value) in (int, str) for value in concrete):
+        return None
+    wants_empty, wanted = len(concrete) < len(values), frozenset(concrete)
+    negative = operator == "not in"
+
+    def matches(stored: Any) -> bool:
+        if stored is None:
+            hit = wants_empty
+        elif isinstance(stored, bool):
+            hit = False  # a boolean equals no int or str (see `_equal`)
+        else:
+            try:
+                hit = stored in wanted
+            except TypeError:  # unhashable stored value: compare one by one
+                hit = _in(stored, values, False)
+        return hit != negative
+
+    return matches
 
 
 def _equal(stored: Any, right: Any, boolean: bool) -> bool:

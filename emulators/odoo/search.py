@@ -20,6 +20,7 @@ from emulators.odoo.domain import (
     Node,
     Not,
     Or,
+    in_matcher,
     match_value,
     negate,
     parse,
@@ -65,6 +66,8 @@ class _Compiler:
         self.records = records
         self.spec = records.spec
         self.env = records.env
+        # `id child_of/parent_of` closures by leaf, computed once for the predicate and the candidates
+        self._closures: dict[int, set[int]] = {}
 
     def compile(self, node: Node) -> Predicate:
         if isinstance(node, Const):
@@ -74,12 +77,39 @@ class _Compiler:
             parts = [self.compile(child) for child in node.children]
             return lambda record_id: all(part(record_id) for part in parts)
         if isinstance(node, Or):
-            parts = [self.compile(child) for child in node.children]
-            return lambda record_id: any(part(record_id) for part in parts)
+            return self._or(node)
         if isinstance(node, Not):
             inner = self.compile(node.child)
             return lambda record_id: not inner(record_id)
         return self._leaf(node)
+
+    def _or(self, node: Or) -> Predicate:
+        """Any child; case-insensitive equalities on one plain text field (`=ilike` without wildcards,
+        as a batched lookup by email sends) are checked as one set lookup, not one regex each."""
+        literal: dict[str, set[str]] = {}
+        others: list[Node] = []
+        for child in node.children:
+            field_name = self._literal_ilike_field(child)
+            if field_name is None:
+                others.append(child)
+            else:
+                literal.setdefault(field_name, set()).add(str(child.value).lower())  # type: ignore[union-attr]
+        parts = [self.compile(child) for child in others]
+        raw = self.records.raw
+        for field_name, wanted in literal.items():
+            parts.append(lambda record_id, f=field_name, w=wanted: _lower_in(raw(record_id, f), w))
+        return lambda record_id: any(part(record_id) for part in parts)
+
+    def _literal_ilike_field(self, node: Node) -> str | None:
+        if not isinstance(node, Leaf) or node.operator != "=ilike" or "." in node.path:
+            return None
+        field = self.spec.fields.get(node.path)
+        if field is None or field.type not in ("char", "text") or field.relational:
+            return None
+        value = node.value
+        if not isinstance(value, str) or not value or any(char in value for char in "%_\\"):
+            return None
+        return node.path
 
     def _field(self, leaf: Leaf, name: str) -> Field:
         field = self.spec.fields.get(name)
@@ -113,6 +143,9 @@ class _Compiler:
             field.domain_value(value)
         )
         raw, boolean = self.records.raw, field.type == "boolean"
+        fast = in_matcher(operator, right) if not boolean else None
+        if fast is not None:
+            return lambda record_id: fast(raw(record_id, name))
         if operator in ("=", "!=", "<", "<=", ">", ">=", "in", "not in") + _LIKE_OPERATORS:
             return lambda record_id: match_value(operator, raw(record_id, name), right, boolean=boolean)
         raise errors.RpcValueError(f"Invalid leaf {leaf.source}")
@@ -177,30 +210,49 @@ class _Compiler:
             _ancestors(comodel, parent, start)
         )
         if targets_of is None:
+            self._closures[id(leaf)] = closure
             return lambda record_id: record_id in closure
         return self._points_into(targets_of, closure, negative=False)
 
     def candidates(self, node: Node) -> set[int] | None:
-        """Ids worth testing, from an equality leaf on the id or an indexed field (None: all)."""
-        leaves = node.children if isinstance(node, And) else (node,)
+        """Ids worth testing: those every equality leaf on the id or an indexed field allows (None: all)."""
+        found: set[int] | None = None
+        for leaf in _conjuncts(node):
+            allowed = self._leaf_candidates(leaf)
+            if allowed is not None:
+                found = allowed if found is None else found & allowed
+        return found
+
+    def _leaf_candidates(self, leaf: Node) -> set[int] | None:
         tx = self.env.tx
-        for leaf in leaves:
-            if not isinstance(leaf, Leaf) or leaf.operator not in ("=", "in") or "." in leaf.path:
-                continue
-            values = list(leaf.value) if isinstance(leaf.value, (list, tuple)) else [leaf.value]
-            if leaf.path == "id":
-                return {
-                    value for value in values
-                    if isinstance(value, int) and not isinstance(value, bool) and tx.exists(self.spec.name, value)
-                }  # fmt: skip
-            field = self.spec.fields.get(leaf.path)
-            if field is None or not (field.index and field.physical) or field.type in ("boolean", "many2many"):
-                continue
-            if isinstance(field, Many2one) and _names(leaf.value):
-                continue
-            keys = [(None,) if value is False or value is None else (field.domain_value(value),) for value in values]
-            return tx.lookup(self.spec.name, (leaf.path,), keys)
-        return None
+        if id(leaf) in self._closures:
+            return self._closures[id(leaf)]
+        if not isinstance(leaf, Leaf) or leaf.operator not in ("=", "in") or "." in leaf.path:
+            return None
+        values = list(leaf.value) if isinstance(leaf.value, (list, tuple)) else [leaf.value]
+        if leaf.path == "id":
+            return {
+                value for value in values
+                if isinstance(value, int) and not isinstance(value, bool) and tx.exists(self.spec.name, value)
+            }  # fmt: skip
+        field = self.spec.fields.get(leaf.path)
+        if field is None or not (field.index and field.physical) or field.type in ("boolean", "many2many"):
+            return None
+        if isinstance(field, Many2one) and _names(leaf.value):
+            return None
+        keys = [(None,) if value is False or value is None else (field.domain_value(value),) for value in values]
+        return tx.lookup(self.spec.name, (leaf.path,), keys)
+
+
+def _conjuncts(node: Node) -> list[Node]:
+    """The terms all of which must hold, through nested ANDs (the implicit active leaf adds one level)."""
+    if not isinstance(node, And):
+        return [node]
+    return [term for child in node.children for term in _conjuncts(child)]
+
+
+def _lower_in(stored: Any, wanted: set[str]) -> bool:
+    return isinstance(stored, str) and stored.lower() in wanted
 
 
 def _names(value: Any) -> bool:
