@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, MetadataValue, MonthlyPartitionsDefin
 from shopify_assets.defs.bulk import bulk_state, wants_bulk
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.metadata import client_metadata
-from shopify_assets.defs.updated_at import extraction_window, format_timestamp, parse_timestamp, partition_key_for
+from shopify_assets.defs.updated_at import extraction_window, format_timestamp, parse_timestamp, partition_keyer
 from shopify_assets.landing.store import LandingStore, LandingWriteResult
 from shopify_assets.shopify.bulk import BulkQueryRunner
 from shopify_assets.shopify.client import ShopifyClient
@@ -49,7 +49,7 @@ def extract_window(
     )
     landed = store.land(
         ((record.id, format_timestamp(record.updated_at), raw) for record, raw in found),
-        partition_of=lambda updated_at: partition_key_for(updated_at, partitions_def),
+        partition_of=partition_keyer(partitions_def),
         run_id=context.run_id,
         # A window fetched whole replaces what was landed for it; an incremental fetch merges.
         replace_partitions=() if changed_since else context.partition_keys,

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from shopify_assets.defs.metadata import client_metadata
 from shopify_assets.defs.resources import ShopifyResource
-from shopify_assets.defs.updated_at import format_timestamp, partition_key_for
+from shopify_assets.defs.updated_at import format_timestamp, partition_keyer
 from shopify_assets.landing.store import LandingStore, LandingWriteResult
 from shopify_assets.shopify.client import ShopifyClient
 from shopify_assets.shopify.ids import to_gid
@@ -63,7 +63,7 @@ def fetch_and_land_by_id(
         raise Failure(f"none of the {noun}s {', '.join(gids)} exists in Shopify")
     landed = store.land(
         ((record.id, format_timestamp(record.updated_at), raw) for record, raw in fetched.found),
-        partition_of=lambda updated_at: partition_key_for(updated_at, partitions_def),
+        partition_of=partition_keyer(partitions_def),
         run_id=context.run_id,
     )
     metadata = {"records": landed.records, "missing": len(fetched.missing), **shopify_metadata}

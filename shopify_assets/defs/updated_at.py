@@ -13,6 +13,7 @@ sensor's cursor (`ImportConfig.changed_since`).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 
 from dagster import AssetExecutionContext, MonthlyPartitionsDefinition
@@ -54,17 +55,30 @@ def format_timestamp(value: datetime) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def partition_keyer(partitions_def: MonthlyPartitionsDefinition) -> Callable[[str | datetime], str]:
+    """What `partition_key_for` computes, with the range's bounds read once: a landing run keys every
+    record it lands, and asking Dagster for the bounds walks the partition calendar each time."""
+    first = partitions_def.get_first_partition_key()
+    last = partitions_def.get_last_partition_key()
+
+    def key_for(updated_at: str | datetime) -> str:
+        if isinstance(updated_at, str) and len(updated_at) == 20 and updated_at.endswith("Z"):
+            key = updated_at[:7]  # already UTC in `format_timestamp`'s form: the month is its prefix
+        else:
+            moment = parse_timestamp(updated_at) if isinstance(updated_at, str) else updated_at
+            key = moment.astimezone(timezone.utc).strftime(PARTITION_KEY_FORMAT)
+        if key < first:
+            return first
+        if last is not None and key > last:
+            return last
+        return key
+
+    return key_for
+
+
 def partition_key_for(updated_at: str | datetime, partitions_def: MonthlyPartitionsDefinition) -> str:
     """The partition holding a record updated at `updated_at`, clamped to the defined range."""
-    moment = parse_timestamp(updated_at) if isinstance(updated_at, str) else updated_at
-    key = moment.astimezone(timezone.utc).strftime(PARTITION_KEY_FORMAT)
-    first = partitions_def.get_first_partition_key()
-    if key < first:
-        return first
-    last = partitions_def.get_last_partition_key()
-    if last is not None and key > last:
-        return last
-    return key
+    return partition_keyer(partitions_def)(updated_at)
 
 
 def extraction_window(context: AssetExecutionContext, partitions_def: MonthlyPartitionsDefinition) -> tuple[datetime, datetime]:

@@ -20,7 +20,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from shopify_assets.defs.change_cursor import ChangeCursor, plan_tick, scan_floor
 from shopify_assets.defs.resources import ShopifyResource
-from shopify_assets.defs.updated_at import format_timestamp, partition_key_for
+from shopify_assets.defs.updated_at import format_timestamp, partition_keyer
 from shopify_assets.shopify.client import ShopifyClient
 from shopify_assets.shopify.models import RecordStamp
 
@@ -80,7 +80,7 @@ def updated_at_sensor(
             cursor,
             stamps,
             overlap=OVERLAP,
-            partition_of=lambda moment: partition_key_for(moment, partitions_def),
+            partition_of=partition_keyer(partitions_def),
             resource=resource,
             truncated=truncated,
         )

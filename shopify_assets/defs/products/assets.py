@@ -18,7 +18,7 @@ from pydantic import Field
 
 from shopify_assets.defs.extraction import extract_window
 from shopify_assets.defs.config import ImportConfig
-from shopify_assets.defs.metadata import client_metadata, issues_table
+from shopify_assets.defs.metadata import client_metadata, issues_table, log_issues
 from shopify_assets.defs.landed_records import LandedRecords
 from shopify_assets.defs.products.landed import LANDING, reconcile_products
 from shopify_assets.defs.products.partitions import product_partitions
@@ -27,7 +27,7 @@ from shopify_assets.defs.resources import LandingResource, LedgerResource, Shopi
 from shopify_assets.defs.updated_at import (
     format_timestamp,
     parse_timestamp,
-    partition_key_for,
+    partition_keyer,
 )
 from shopify_assets.ledger import LedgerStatus
 from shopify_assets.odoo.resource import OdooResource
@@ -73,7 +73,7 @@ def shopify_products(
         refreshed = fetch_products(client, waiting)
         store.land(
             ((product.id, format_timestamp(product.updated_at), raw) for product, raw in refreshed.found),
-            partition_of=lambda updated_at: partition_key_for(updated_at, product_partitions),
+            partition_of=partition_keyer(product_partitions),
             run_id=context.run_id,
         )
         context.log.info(f"Read {len(refreshed.found)} products waiting for their media again")
@@ -209,10 +209,8 @@ def shopify_product_exports(
             settings=product_settings.export_settings(),
         )
         shopify_metadata = client_metadata(client)
-    for issue in report.errors:
-        context.log.warning(f"product {issue.shopify_id} not exported: {issue.field}: {issue.message}")
-    for issue in report.warnings:
-        context.log.info(f"product {issue.shopify_id}: {issue.field}: {issue.message}")
+    log_issues(context.log.warning, "product {shopify_id} not exported: {field}: {message}", report.errors)
+    log_issues(context.log.info, "product {shopify_id}: {field}: {message}", report.warnings)
     context.log.info(
         f"{report.records} templates: {report.created} created and {report.updated} updated in Shopify, "
         f"{report.skipped} unchanged, {report.conflicts_shopify_kept} kept Shopify's newer edits, "
