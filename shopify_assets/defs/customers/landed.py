@@ -7,7 +7,7 @@ from typing import Any
 from dagster import DagsterLogManager, MetadataValue
 
 from shopify_assets.defs.landed_records import LandedRecords
-from shopify_assets.defs.metadata import issues_table
+from shopify_assets.defs.metadata import issues_table, log_issues
 from shopify_assets.ledger.store import SyncLedger
 from shopify_assets.odoo.resource import OdooResource
 from shopify_assets.reconcile.partners import sync_partners
@@ -26,10 +26,8 @@ def reconcile_partners(
     with odoo.get_gateway() as gateway:
         report = sync_partners(landed, gateway=gateway, ledger=sync_ledger, shop=shop, batch_size=odoo.batch_size)
     errors = [*landed.issues, *report.errors]
-    for issue in errors:
-        log.warning(f"customer {issue.shopify_id} not synced: {issue.field}: {issue.message}")
-    for issue in report.warnings:
-        log.info(f"customer {issue.shopify_id}: {issue.field}: {issue.message}")
+    log_issues(log.warning, "customer {shopify_id} not synced: {field}: {message}", errors)
+    log_issues(log.info, "customer {shopify_id}: {field}: {message}", report.warnings)
     failed = report.failed + len(landed.issues)
     log.info(
         f"{landed.count} customers: {report.created} created, {report.updated} updated, "

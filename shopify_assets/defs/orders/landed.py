@@ -14,7 +14,7 @@ from typing import Any
 from dagster import AssetCheckResult, AssetCheckSeverity, DagsterLogManager, MetadataValue
 
 from shopify_assets.defs.landed_records import LandedRecords
-from shopify_assets.defs.metadata import MAX_ISSUE_ROWS, issues_table
+from shopify_assets.defs.metadata import MAX_ISSUE_ROWS, issues_table, log_issues
 from shopify_assets.landing.store import LandedRecord, LandingStore
 from shopify_assets.ledger import LedgerStatus, SyncLedger
 from shopify_assets.odoo.resource import OdooResource
@@ -58,12 +58,9 @@ def reconcile_orders(
             landed, gateway=gateway, ledger=sync_ledger, shop=shop, options=options, batch_size=odoo.batch_size
         )
     errors = [*landed.issues, *report.errors]
-    for issue in errors:
-        log.warning(f"order {issue.shopify_id} not synced: {issue.field}: {issue.message}")
-    for issue in report.waiting_reasons:
-        log.info(f"order {issue.shopify_id} waits: {issue.message}")
-    for issue in report.warnings:
-        log.info(f"order {issue.shopify_id}: {issue.field}: {issue.message}")
+    log_issues(log.warning, "order {shopify_id} not synced: {field}: {message}", errors)
+    log_issues(log.info, "order {shopify_id} waits: {message}", report.waiting_reasons)
+    log_issues(log.info, "order {shopify_id}: {field}: {message}", report.warnings)
     for mismatch in report.mismatches:
         log.warning(
             f"order {mismatch.order_name} ({mismatch.shopify_id}): Odoo sale order {mismatch.odoo_id} totals "

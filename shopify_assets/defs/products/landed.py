@@ -10,7 +10,7 @@ from typing import Any
 from dagster import DagsterLogManager, MetadataValue
 
 from shopify_assets.defs.landed_records import LandedRecords
-from shopify_assets.defs.metadata import issues_table
+from shopify_assets.defs.metadata import issues_table, log_issues
 from shopify_assets.defs.products.settings import ProductSettings
 from shopify_assets.ledger import SyncLedger
 from shopify_assets.odoo.resource import OdooResource
@@ -35,12 +35,9 @@ def reconcile_products(
             landed, gateway=gateway, ledger=sync_ledger, shop=shop, mapping=settings.mapping, batch_size=odoo.batch_size
         )
     errors = [*landed.issues, *report.errors]
-    for issue in errors:
-        log.warning(f"product {issue.shopify_id} not synced: {issue.field}: {issue.message}")
-    for issue in report.invalid:
-        log.warning(f"product {issue.shopify_id} skipped until its SKU is fixed: {issue.field}: {issue.message}")
-    for issue in [*report.waiting, *report.warnings]:
-        log.info(f"product {issue.shopify_id}: {issue.field}: {issue.message}")
+    log_issues(log.warning, "product {shopify_id} not synced: {field}: {message}", errors)
+    log_issues(log.warning, "product {shopify_id} skipped until its SKU is fixed: {field}: {message}", report.invalid)
+    log_issues(log.info, "product {shopify_id}: {field}: {message}", [*report.waiting, *report.warnings])
     if report.bin_field is None and settings.mapping.bin_field:
         log.warning(f"Odoo has no product.template field {settings.mapping.bin_field!r}: bins were not stored")
     failed = report.failed + len(landed.issues)

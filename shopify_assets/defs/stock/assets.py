@@ -4,7 +4,7 @@ available quantities of the mapped Shopify locations with compare-and-set."""
 from dagster import AssetExecutionContext, Config, Failure, MaterializeResult, MetadataValue, Output, asset
 from pydantic import Field
 
-from shopify_assets.defs.metadata import client_metadata, issues_table
+from shopify_assets.defs.metadata import client_metadata, issues_table, log_issues
 from shopify_assets.defs.resources import LedgerResource, ShopifyResource
 from shopify_assets.defs.stock.settings import StockSettings
 from shopify_assets.odoo.resource import OdooResource
@@ -125,8 +125,7 @@ def shopify_inventory_levels(
                 pair = stock.pair
                 state.advance_cursor(shop, pair.odoo_location_id, pair.shopify_location_id, stock.high_water)
         shopify_metadata = client_metadata(client)
-    for issue in report.errors:
-        context.log.warning(f"stock of {issue.shopify_id} not set: {issue.field}: {issue.message}")
+    log_issues(context.log.warning, "stock of {shopify_id} not set: {field}: {message}", report.errors)
     context.log.info(
         f"{report.records} levels: {report.pushed} set in Shopify, {report.unchanged} unchanged, "
         f"{report.untracked} untracked in Shopify, {report.failed} failed; {report.stale_retried} stale compares "
