@@ -27,6 +27,7 @@ from emulators.odoo.domain import (
     positive_operator,
 )
 from emulators.odoo.fields import Field, Many2one, _X2many
+from emulators.odoo.store import LOWER
 
 if TYPE_CHECKING:
     from emulators.odoo.orm import RecordSet
@@ -110,6 +111,20 @@ class _Compiler:
         if not isinstance(value, str) or not value or any(char in value for char in "%_\\"):
             return None
         return node.path
+
+    def _literal_ilike_candidates(self, node: Or | Leaf) -> set[int] | None:
+        """Ids a literal `=ilike` leaf, or an OR of them, on one indexed field can match (a superset:
+        the predicate decides), from a lower-cased index; None when the node is not of that form."""
+        leaves = node.children if isinstance(node, Or) else (node,)
+        names = {self._literal_ilike_field(child) for child in leaves}
+        if len(names) != 1 or None in names:
+            return None
+        name = names.pop()
+        assert name is not None
+        if not self.spec.fields[name].index:
+            return None
+        keys = [(str(child.value).lower(),) for child in leaves]  # type: ignore[union-attr]
+        return self.env.tx.lookup(self.spec.name, (LOWER + name,), keys)
 
     def _field(self, leaf: Leaf, name: str) -> Field:
         field = self.spec.fields.get(name)
@@ -227,6 +242,8 @@ class _Compiler:
         tx = self.env.tx
         if id(leaf) in self._closures:
             return self._closures[id(leaf)]
+        if isinstance(leaf, Or) or (isinstance(leaf, Leaf) and leaf.operator == "=ilike"):
+            return self._literal_ilike_candidates(leaf)
         if not isinstance(leaf, Leaf) or leaf.operator not in ("=", "in") or "." in leaf.path:
             return None
         values = list(leaf.value) if isinstance(leaf.value, (list, tuple)) else [leaf.value]

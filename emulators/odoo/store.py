@@ -126,8 +126,19 @@ class Store:
                 index.setdefault(_index_key(new, fields), set()).add(record_id)
 
 
+# An index over `lower(<field>)` serves case-insensitive equality (`=ilike` without wildcards).
+LOWER = "lower:"
+
+
 def _index_key(row: Row, fields: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(_hashable(row.get(name)) for name in fields)
+    return tuple(_indexed_value(row, name) for name in fields)
+
+
+def _indexed_value(row: Row, name: str) -> Any:
+    if name.startswith(LOWER):
+        value = row.get(name.removeprefix(LOWER))
+        return value.lower() if isinstance(value, str) else value
+    return _hashable(row.get(name))
 
 
 def _hashable(value: Any) -> Any:

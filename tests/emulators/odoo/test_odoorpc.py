@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 import odoorpc
 import pytest
 from odoorpc.error import RPCError
@@ -175,3 +179,52 @@ def test_defaults_and_field_descriptions(odoo: OdooEmulatorHandle) -> None:
     described = partners.fields_get(["type", "parent_id"], ["type", "relation", "selection", "required"])
     assert described["parent_id"] == {"type": "many2one", "relation": "res.partner", "required": False}
     assert described["type"]["selection"][:2] == [["contact", "Contact"], ["invoice", "Invoice Address"]]
+
+
+def test_indexed_searches_answer_as_a_scan_would(odoo: OdooEmulatorHandle) -> None:
+    """The emulator narrows searches with indexes (every indexed conjunct, `child_of`, case-folded
+    `=ilike`); the answers must be those of the domain itself, edits within the same call included."""
+    client = connect(odoo)
+    partners = client.env["res.partner"]
+    ann = partners.create({"name": "Ann", "email": "Ann.Lee@Example.com"})
+    bob = partners.create({"name": "Bob", "email": "bob_x@example.com"})
+    bobby = partners.create({"name": "Bobby", "email": "bobzx@example.com"})  # '_' in =ilike matches one char
+    child = partners.create({"name": "Ann's delivery", "type": "delivery", "parent_id": ann, "email": "ann.lee@example.com"})
+    partners.browse(bob).write({"email": "BOB_X@EXAMPLE.COM"})
+
+    def ids(domain: list) -> list[int]:
+        return sorted(partners.search(domain))
+
+    emails = ["|", "|", ("email", "=ilike", "ann.lee@example.com"), ("email", "=ilike", "bob_x@example.com"),
+              ("email", "=ilike", "nobody@example.com")]  # fmt: skip
+    assert ids([("parent_id", "=", False), *emails]) == [ann, bob, bobby]
+    assert ids(emails) == [ann, bob, bobby, child]
+    assert ids([("email", "=ilike", "ANN.LEE@example.com")]) == [ann, child]
+    assert ids([("id", "child_of", ann), ("type", "=", "delivery")]) == [child]
+    without_email = partners.search([("email", "=", False)])
+    assert ids([("email", "in", ["bobzx@example.com", "BOB_X@EXAMPLE.COM", False])]) == sorted([bob, bobby, *without_email])
+    data = client.env["ir.model.data"]
+    data.create({"module": "shopify", "name": "ann", "model": "res.partner", "res_id": ann})
+    data.create({"module": "other", "name": "ann", "model": "res.partner", "res_id": bob})
+    found = data.search_read([("module", "=", "shopify"), ("model", "=", "res.partner"), ("name", "in", ["ann", "zed"])],
+                             ["res_id"])  # fmt: skip
+    assert [row["res_id"] for row in found] == [ann]
+
+
+def test_latency_delays_every_call_without_blocking_others(start_odoo: StartOdoo) -> None:
+    """`--latency-ms` stands for the network between the sync and a remote Odoo: each call is answered
+    that much later, and concurrent calls wait side by side, not one after another."""
+    odoo = start_odoo(database="shop", extra_args=["--latency-ms", "300"])
+    url = f"http://{odoo.host}:{odoo.port}/jsonrpc"
+    body = {"jsonrpc": "2.0", "method": "call", "params": {"service": "common", "method": "version", "args": []}}
+
+    def version() -> float:
+        started = time.perf_counter()
+        assert httpx.post(url, json=body, timeout=10).json()["result"]["server_version"].startswith("18.0")
+        return time.perf_counter() - started
+
+    assert version() >= 0.3
+    with ThreadPoolExecutor(4) as pool:
+        started = time.perf_counter()
+        assert all(seconds >= 0.3 for seconds in pool.map(lambda _: version(), range(4)))
+        assert time.perf_counter() - started < 4 * 0.3  # side by side: together well under four in a row
