@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -185,8 +185,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+_ENTRY_FIELDS = tuple(field.name for field in fields(LedgerEntry))
+
+
 def _row_from_entry(entry: LedgerEntry) -> dict[str, Any]:
-    row = asdict(entry)
+    # Not dataclasses.asdict: it deep-copies every value, a third of a full import's ledger time.
+    row = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
     row["status"] = LedgerStatus(entry.status).value
     return row
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -337,8 +337,19 @@ def order_values(order: Order) -> OrderValues:
 
 def order_digest(values: OrderValues) -> str:
     """sha256 of everything the sale order is built from: equal orders, equal digests."""
-    payload = json.dumps(asdict(values) | {"warnings": None}, sort_keys=True, default=str, separators=(",", ":"))
+    payload = json.dumps(_plain(values) | {"warnings": None}, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """What dataclasses.asdict gives, without its deep copy of every leaf value (the digest only reads)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {item.name: _plain(getattr(value, item.name)) for item in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def contact_vals(contact: Contact, shopify_id: str, refs: OdooRefs) -> tuple[dict[str, Any], list[RecordIssue]]:
