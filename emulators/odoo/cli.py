@@ -1,7 +1,7 @@
 """odoo-emulator: serve an Odoo 18 JSON-RPC emulator backed by a SQLite file.
 
     odoo-emulator --port 8069 --db odoo.sqlite [--host 127.0.0.1] [--database odoo]
-                  [--admin-password admin] [--fail-rate 0.0] [--seed N]
+                  [--admin-password admin] [--fail-rate 0.0] [--seed N] [--latency-ms 0]
 
 `--database` may be repeated to serve several databases (each seeded on first start).
 """
@@ -29,9 +29,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--admin-password", default="admin", help="password of the admin user of new databases")
     parser.add_argument("--fail-rate", type=float, default=0.0, help="share of calls answered with a transient fault")
     parser.add_argument("--seed", type=int, default=None, help="seed of the fault injection")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="milliseconds added to every JSON-RPC call (network and request overhead of a remote server)")  # fmt: skip
     args = parser.parse_args(argv)
     if not 0.0 <= args.fail_rate <= 1.0:
         parser.error("--fail-rate must be between 0 and 1")
+    if args.latency_ms < 0:
+        parser.error("--latency-ms must not be negative")
     args.databases = tuple(dict.fromkeys(args.databases or ["odoo"]))
     return args
 
@@ -45,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         admin_password=args.admin_password,
         fail_rate=args.fail_rate,
         seed=args.seed,
+        latency_ms=args.latency_ms,
     )
     app = create_app(config)
     logging.getLogger("odoo-emulator").info(

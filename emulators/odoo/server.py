@@ -9,6 +9,7 @@ bound to it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -57,9 +58,13 @@ class EmulatorConfig:
     admin_password: str
     fail_rate: float = 0.0
     seed: int | None = None
+    latency_ms: float = 0.0  # added to every JSON-RPC answer: a server across a network, not on localhost
 
     def __repr__(self) -> str:
-        return f"EmulatorConfig(db_path={self.db_path!s}, databases={self.databases!r}, fail_rate={self.fail_rate})"
+        return (
+            f"EmulatorConfig(db_path={self.db_path!s}, databases={self.databases!r}, fail_rate={self.fail_rate}, "
+            f"latency_ms={self.latency_ms})"
+        )
 
 
 @dataclass
@@ -98,6 +103,9 @@ class OdooEmulator:
         return session
 
     async def json_route(self, request: Request, handler: Handler, *, auth: str) -> Response:
+        if self.config.latency_ms:
+            # Awaited, not slept: other clients' calls proceed meanwhile, as they would on a real server.
+            await asyncio.sleep(self.config.latency_ms / 1000)
         session = self._session(request)
         if auth == "user":
             if session.db is None:
