@@ -36,6 +36,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                             help=f"{resource} the shop is generated with (default %(default)s)")  # fmt: skip
     parser.add_argument("--latency-edits", type=_positive, default=BenchOptions.latency_edits,
                         help="edits the latency benchmark makes (default %(default)s)")  # fmt: skip
+    parser.add_argument("--odoo-latency-ms", type=float, default=BenchOptions.odoo_latency_ms,
+                        help="milliseconds the Odoo emulator adds to each call (default %(default)s)")  # fmt: skip
+    parser.add_argument("--naive-sample", type=_positive, default=BenchOptions.naive_sample,
+                        help="records the naive baseline imports, scaled to all (default %(default)s)")  # fmt: skip
     parser.add_argument("--scale", choices=["full"],
                         help="full: the issue's acceptance scale (%s); overrides the counts" % _scale_text())  # fmt: skip
     parser.add_argument("--only", action="append", choices=[b.name for b in BENCHMARKS],
@@ -46,10 +50,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.scale == "full":
-        options = replace(FULL_SCALE, seed=BenchOptions.seed, latency_edits=args.latency_edits)
+        options = replace(FULL_SCALE, seed=BenchOptions.seed, latency_edits=args.latency_edits,
+                          odoo_latency_ms=args.odoo_latency_ms, naive_sample=args.naive_sample)  # fmt: skip
     else:
         options = BenchOptions(customers=args.customers, products=args.products, orders=args.orders,
-                               latency_edits=args.latency_edits)  # fmt: skip
+                               latency_edits=args.latency_edits, odoo_latency_ms=args.odoo_latency_ms,
+                               naive_sample=args.naive_sample)  # fmt: skip
     results: list[BenchResult] = []
     failed: list[str] = []
     for benchmark in BENCHMARKS:

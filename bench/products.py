@@ -3,8 +3,10 @@
 The shop holds one product per 4 customers (500 with the default 2000), 1 to 20 variants each, with
 every media item ready. Import cases run `products_sync` over all partitions as `make sync` does;
 export cases run `products_export`: first right after the import (the import's own writes, which
-must not be sent back), then after every exported template's price was raised in Odoo. The shop
-runs at the `unlimited` plan: throttling is the customers benchmark's subject.
+must not be sent back), then after every exported template's price was raised in Odoo; each says
+which mode sent its products (`bulk`: one bulk mutation, from SYNC_EXPORT_BULK_MIN_PRODUCTS products;
+`per_product`: one productSet each). The shop runs at the `unlimited` plan: throttling is the
+customers benchmark's subject.
 """
 
 from __future__ import annotations
@@ -136,7 +138,15 @@ def export_figures(outcome: StepOutcome) -> list[Figure]:
         Figure("rpcs_per_variant", "Odoo RPCs per variant sent", per(rpcs, variants)),
         Figure("shopify_requests", "Shopify requests", requests),
         Figure("requests_per_product", "Shopify requests per product sent", per(requests, sent)),
+        Figure("bulk", "sent as one bulk mutation (1) or product by product (0)", int(export_mode(outcome) == "bulk")),
+        Figure("bulk_object_count", "bulk mutation answers", outcome.count("bulk_object_count")),
+        Figure("bulk_fallback", "products sent one by one after the bulk mutation", outcome.count("bulk_fallback")),
     ]  # fmt: skip
+
+
+def export_mode(outcome: StepOutcome) -> str:
+    """How the export sent its products: `bulk` or `per_product`."""
+    return str(outcome.metadata.get("mode") or "per_product")
 
 
 def run(options: BenchOptions) -> BenchResult:
@@ -157,8 +167,8 @@ def run(options: BenchOptions) -> BenchResult:
         cases=[
             Case("import, first run", import_figures(first)),
             Case("import, second run (no-op)", import_figures(second)),
-            Case("export after the import (no echo)", export_figures(echo)),
-            Case(f"export after {raised} price rises in Odoo", export_figures(pushed)),
+            Case(f"export after the import (no echo), {export_mode(echo)}", export_figures(echo)),
+            Case(f"export after {raised} price rises in Odoo, {export_mode(pushed)}", export_figures(pushed)),
         ],
         notes=[
             "Both import runs land the products again before reconciling them.",

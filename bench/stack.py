@@ -123,10 +123,12 @@ class Stack:
 
 
 @contextmanager
-def pipeline_stack(*, customers: int, seed: int, plan: str, shopify_args: Sequence[str] = ()) -> Iterator[Stack]:
+def pipeline_stack(
+    *, customers: int, seed: int, plan: str, shopify_args: Sequence[str] = (), odoo_latency_ms: float = 0.0
+) -> Iterator[Stack]:
     """Start a Shopify emulator (`customers` generated with `seed`, rate-limit `plan`, and `shopify_args`
-    such as `--orders N`) and an Odoo emulator, each on a free port over fresh databases, with a fresh
-    DAGSTER_HOME beside them."""
+    such as `--orders N`) and an Odoo emulator answering each call `odoo_latency_ms` late, each on a free
+    port over fresh databases, with a fresh DAGSTER_HOME beside them."""
     with tempfile.TemporaryDirectory(prefix="shopify-odoo-bench-") as tmp, ExitStack() as stop:
         work = Path(tmp)
         home = work / "dagster_home"
@@ -143,7 +145,8 @@ def pipeline_stack(*, customers: int, seed: int, plan: str, shopify_args: Sequen
             stop.callback(shopify.stop)
             odoo = start_emulator(
                 "emulators.odoo",
-                ["--db", str(work / "odoo.sqlite"), "--database", ODOO_DATABASE, "--admin-password", ODOO_PASSWORD],
+                ["--db", str(work / "odoo.sqlite"), "--database", ODOO_DATABASE, "--admin-password", ODOO_PASSWORD,
+                 "--latency-ms", str(odoo_latency_ms)],  # fmt: skip
                 log_path=work / "odoo-emulator.log",
                 health_path=HEALTH_PATH,
             )
