@@ -32,9 +32,15 @@ PAGES_ONLY = {"SYNC_BULK_MIN_PARTITIONS": "1000000"}
 MIB = 1024 * 1024
 # What the shop holds, as Shopify counts it: the pipeline must land exactly this many.
 COUNT_QUERIES = {
-    "customers": "{ customersCount { count } }",
-    "products": '{ productsCount(query: "status:ACTIVE,DRAFT,ARCHIVED", limit: null) { count } }',
-    "orders": "{ ordersCount(limit: null) { count } }",
+    "customers": "{ customersCount { count precision } }",
+    "products": '{ productsCount(query: "status:ACTIVE,DRAFT,ARCHIVED", limit: null) { count precision } }',
+    "orders": "{ ordersCount(limit: null) { count precision } }",
+}
+# Counts stop at 10,000 (precision AT_LEAST); beyond that the ids are paged through and counted.
+ID_PAGES = {
+    "customers": "customers(first: 250, after: $after)",
+    "products": 'products(first: 250, after: $after, query: "status:ACTIVE,DRAFT,ARCHIVED")',
+    "orders": "orders(first: 250, after: $after)",
 }
 
 
@@ -50,16 +56,30 @@ def landing_asset(resource: str) -> str:
     return f"shopify_{resource}"
 
 
-def shop_count(stack: Stack, resource: str) -> int:
+def _graphql(stack: Stack, query: str, variables: dict | None = None) -> dict:
     response = httpx.post(
         f"{stack.environ['SHOPIFY_SHOP']}/admin/api/2025-04/graphql.json",
-        json={"query": COUNT_QUERIES[resource]},
+        json={"query": query, "variables": variables or {}},
         headers={"X-Shopify-Access-Token": stack.environ["SHOPIFY_ACCESS_TOKEN"]},
         timeout=120,
     ).json()
     if "data" not in response:
-        raise BenchError(f"counting the shop's {resource} failed: {response.get('errors')}")
-    return int(next(iter(response["data"].values()))["count"])
+        raise BenchError(f"counting the shop's records failed: {response.get('errors')}")
+    return next(iter(response["data"].values()))
+
+
+def shop_count(stack: Stack, resource: str) -> int:
+    counted = _graphql(stack, COUNT_QUERIES[resource])
+    if counted["precision"] == "EXACT":
+        return int(counted["count"])
+    total, after = 0, None
+    query = f"query($after: String) {{ {ID_PAGES[resource]} {{ pageInfo {{ hasNextPage endCursor }} nodes {{ id }} }} }}"
+    while True:
+        page = _graphql(stack, query, {"after": after})
+        total += len(page["nodes"])
+        if not page["pageInfo"]["hasNextPage"]:
+            return total
+        after = page["pageInfo"]["endCursor"]
 
 
 def shop_args(resource: str, options: BenchOptions) -> tuple[int, tuple[str, ...]]:
