@@ -40,6 +40,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="milliseconds the Odoo emulator adds to each call (default %(default)s)")  # fmt: skip
     parser.add_argument("--naive-sample", type=_positive, default=BenchOptions.naive_sample,
                         help="records the naive baseline imports, scaled to all (default %(default)s)")  # fmt: skip
+    parser.add_argument("--skip-rerun", action="store_true",
+                        help="do not time the no-op rerun of each full import (saves time at full scale)")  # fmt: skip
     parser.add_argument("--scale", choices=["full"],
                         help="full: the issue's acceptance scale (%s); overrides the counts" % _scale_text())  # fmt: skip
     parser.add_argument("--only", action="append", choices=[b.name for b in BENCHMARKS],
@@ -51,11 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.scale == "full":
         options = replace(FULL_SCALE, seed=BenchOptions.seed, latency_edits=args.latency_edits,
-                          odoo_latency_ms=args.odoo_latency_ms, naive_sample=args.naive_sample)  # fmt: skip
+                          odoo_latency_ms=args.odoo_latency_ms, naive_sample=args.naive_sample,
+                          rerun=not args.skip_rerun)  # fmt: skip
     else:
         options = BenchOptions(customers=args.customers, products=args.products, orders=args.orders,
                                latency_edits=args.latency_edits, odoo_latency_ms=args.odoo_latency_ms,
-                               naive_sample=args.naive_sample)  # fmt: skip
+                               naive_sample=args.naive_sample, rerun=not args.skip_rerun)  # fmt: skip
     results: list[BenchResult] = []
     failed: list[str] = []
     for benchmark in BENCHMARKS:

@@ -180,7 +180,7 @@ def run_resource(resource: str, options: BenchOptions) -> BenchResult:
         expected = shop_count(stack, resource)
         prepare(stack, resource)
         first = run_pipeline(stack, resource)
-        rerun = run_pipeline(stack, resource)
+        rerun = run_pipeline(stack, resource) if options.rerun else None
     with pipeline_stack(**shop) as stack:
         prepare(stack, resource)
         landing, naive = run_naive(stack, resource, options.naive_sample)
@@ -191,7 +191,7 @@ def run_resource(resource: str, options: BenchOptions) -> BenchResult:
         title=f"{expected} {resource}: full import, pipeline against the naive baseline",
         cases=[
             Case("pipeline (bulk, batched)", [*full, Figure("speedup", "speed-up over the naive baseline", speedup)]),
-            Case("pipeline rerun (no-op)", pipeline_figures(rerun, expected)),
+            *([Case("pipeline rerun (no-op)", pipeline_figures(rerun, expected))] if rerun else []),
             Case("naive (pages, a record at a time)", baseline),
         ],
         notes=[

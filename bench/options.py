@@ -22,6 +22,7 @@ class BenchOptions:
     # scaled to all records: one record at a time is linear by construction, and a full pass at the
     # acceptance scale would take hours.
     naive_sample: int = 1000
+    rerun: bool = True  # time the no-op rerun of each full import too
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

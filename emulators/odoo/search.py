@@ -312,12 +312,25 @@ def order_ids(records: RecordSet, ids: Sequence[int], order: str | None) -> list
     a many2one sorts by its target's own order."""
     terms = _parse_order(records, order or records.spec.order)
     result = sorted(ids)
+    if len(result) < 2:
+        return result  # nothing to order (the order string was still checked)
     for name, descending, nulls_last in reversed(terms):
         result.sort(key=_sort_key(records, name, result, descending, nulls_last), reverse=descending)
     return result
 
 
+_PARSED_ORDERS: dict[tuple[str, str], list[tuple[str, bool, bool]]] = {}
+
+
 def _parse_order(records: RecordSet, order: str) -> list[tuple[str, bool, bool]]:
+    """`_parse_orders`'s answer, kept per model and order string (a search per record asks again)."""
+    key = (records.spec.name, order)
+    if key not in _PARSED_ORDERS:
+        _PARSED_ORDERS[key] = _parse_orders(records, order)
+    return _PARSED_ORDERS[key]
+
+
+def _parse_orders(records: RecordSet, order: str) -> list[tuple[str, bool, bool]]:
     """Parse "name asc, id desc" (with optional "nulls first|last") into (field, descending, nulls_last)."""
     terms = []
     for term in order.split(","):
