@@ -300,8 +300,9 @@ def _all_but_last(records: Iterator[BulkRecord]) -> Iterator[BulkRecord]:
 # -- the runner ------------------------------------------------------------------------------------
 
 
-class BulkQueryRunner:
-    """Runs bulk queries for one client: start or resume, poll, stream. Not thread-safe (one run at a time).
+class BulkRunner:
+    """What every bulk operation needs, queries and mutations alike: fetch one by id, poll it to its end,
+    stream a file of its results. Not thread-safe (one run at a time).
 
     Polls wait `min_poll_interval` first, then 1.5 times longer each time up to `max_poll_interval`;
     `max_wait` (seconds, None for no limit) bounds the wait for one operation. Downloads retry
@@ -337,72 +338,19 @@ class BulkQueryRunner:
         self.stats = BulkStats()
 
     def __repr__(self) -> str:
-        return f"BulkQueryRunner({self.client!r})"
-
-    # -- operations ----------------------------------------------------------------------------
-
-    def run(
-        self, operation_name: str, variables: Mapping[str, Any] | None = None, *, state: BulkState | None = None
-    ) -> BulkOperation:
-        """Start (or take up again) the bulk query `operation_name` and wait until it has ended."""
-        query = bulk_query_document(self.client.operation(operation_name).document, variables)
-        operation = self._stored(query, state)
-        if operation is None:
-            operation = self._start(query)
-            if state is not None:
-                state.save(operation.id)
-        return self._wait(operation)
+        return f"{type(self).__name__}({self.client!r})"
 
     def fetch(self, operation_id: str) -> BulkOperation | None:
         node = self.client.execute("BulkOperationById", {"id": operation_id}).get("node")
         return BulkOperation.model_validate(node) if node else None
 
-    def _stored(self, query: str, state: BulkState | None) -> BulkOperation | None:
-        """The stored operation, if it runs this very document and its data can still be had."""
-        operation_id = state.load() if state is not None else None
-        if state is None or operation_id is None:
-            return None
-        operation = self.fetch(operation_id)
-        if operation is None or operation.query != query or operation.status not in _RESUMABLE:
-            logger.info("bulk operation %s from the state is not reusable; starting a new one", operation_id)
-            state.clear()
-            return None
-        logger.info("resuming bulk operation %s (%s)", operation.id, operation.status)
-        self.stats.operations_resumed += 1
-        return operation
-
-    def _start(self, query: str) -> BulkOperation:
-        while True:
-            payload = self.client.execute("BulkOperationRunQuery", {"query": query})["bulkOperationRunQuery"]
-            errors = payload.get("userErrors") or []
-            if not errors:
-                self.stats.operations_started += 1
-                operation = BulkOperation.model_validate(payload["bulkOperation"])
-                logger.info("started bulk operation %s", operation.id)
-                return operation
-            if not any(error.get("code") == "OPERATION_IN_PROGRESS" for error in errors):
-                raise ShopifyUserError(
-                    "bulk query refused", errors=errors, operation_name="BulkOperationRunQuery", variables={}
-                )
-            current = self.client.execute("CurrentBulkQuery").get("currentBulkOperation")
-            running = BulkOperation.model_validate(current) if current else None
-            if running is not None and running.query == query and running.status in ("CREATED", "RUNNING"):
-                logger.info("adopting bulk operation %s, already running the same query", running.id)
-                self.stats.operations_resumed += 1
-                return running
-            self.stats.waits_for_other_operations += 1
-            if running is not None:
-                logger.info("bulk operation %s is in progress; waiting for it to end", running.id)
-                self._wait(running)
-            else:
-                self._pause(self.min_poll_interval)
-
-    def _wait(self, operation: BulkOperation) -> BulkOperation:
+    def _wait(self, operation: BulkOperation, limit: float | None) -> BulkOperation:
+        """Poll until the operation has ended; ShopifyBulkError past `limit` seconds (None: no limit)."""
         started = self._clock()
         interval = self.min_poll_interval
         while operation.active:
             waited = self._clock() - started
-            if self.max_wait is not None and waited >= self.max_wait:
+            if limit is not None and waited >= limit:
                 raise ShopifyBulkError(
                     f"bulk operation {operation.id} is still {operation.status} after {waited:.0f} s",
                     operation_name="BulkOperationById",
@@ -427,39 +375,12 @@ class BulkQueryRunner:
         self.stats.poll_wait_seconds += seconds
         self._sleep(seconds)
 
-    # -- data ----------------------------------------------------------------------------------
-
     @staticmethod
-    def is_partial(operation: BulkOperation) -> bool:
-        """Whether `records()` gives only part of what the query matched (a failed operation)."""
-        return operation.status == "FAILED"
-
-    def records(self, operation: BulkOperation) -> Iterator[BulkRecord]:
-        """The records of an ended operation, streamed: all of them when COMPLETED; when FAILED, those
-        of its partial data except the last (its children may be cut off)."""
-        if operation.status == "COMPLETED":
-            return self._records(operation, operation.url)
-        if operation.status == "FAILED":
-            if operation.error_code == "ACCESS_DENIED":
-                raise ShopifyAuthError(
-                    f"bulk operation {operation.id} failed: {operation.error_code}", operation_name="BulkOperationById"
-                )
-            self.stats.partial_operations += 1
-            logger.warning(
-                "bulk operation %s failed (%s) after %d objects; using its partial data",
-                operation.id,
-                operation.error_code,
-                operation.object_count,
+    def _check_access(operation: BulkOperation) -> None:
+        if operation.status == "FAILED" and operation.error_code == "ACCESS_DENIED":
+            raise ShopifyAuthError(
+                f"bulk operation {operation.id} failed: {operation.error_code}", operation_name="BulkOperationById"
             )
-            return _all_but_last(self._records(operation, operation.partial_data_url))
-        raise ShopifyBulkError(f"bulk operation {operation.id} is {operation.status}: it has no data to read")
-
-    def _records(self, operation: BulkOperation, url: str | None) -> Iterator[BulkRecord]:
-        if url is None:  # nothing matched (or nothing was written before the failure)
-            return
-        for record in group_records(self._lines(operation.id, url)):
-            self.stats.records += 1
-            yield record
 
     def _lines(self, operation_id: str, url: str) -> Iterator[dict[str, Any]]:
         """The file's lines as objects, streamed; a broken download resumes past the lines already read.
@@ -496,6 +417,95 @@ class BulkQueryRunner:
                     ) from None
                 logger.warning("bulk operation %s: download broke (%s), resuming", operation_id, type(exc).__name__)
                 self._sleep(self.min_poll_interval * attempt)
+
+
+class BulkQueryRunner(BulkRunner):
+    """Runs bulk queries for one client: start or resume, poll, stream (see BulkRunner for the settings)."""
+
+    # -- operations ----------------------------------------------------------------------------
+
+    def run(
+        self, operation_name: str, variables: Mapping[str, Any] | None = None, *, state: BulkState | None = None
+    ) -> BulkOperation:
+        """Start (or take up again) the bulk query `operation_name` and wait until it has ended."""
+        query = bulk_query_document(self.client.operation(operation_name).document, variables)
+        operation = self._stored(query, state)
+        if operation is None:
+            operation = self._start(query)
+            if state is not None:
+                state.save(operation.id)
+        return self._wait(operation, self.max_wait)
+
+    def _stored(self, query: str, state: BulkState | None) -> BulkOperation | None:
+        """The stored operation, if it runs this very document and its data can still be had."""
+        operation_id = state.load() if state is not None else None
+        if state is None or operation_id is None:
+            return None
+        operation = self.fetch(operation_id)
+        if operation is None or operation.query != query or operation.status not in _RESUMABLE:
+            logger.info("bulk operation %s from the state is not reusable; starting a new one", operation_id)
+            state.clear()
+            return None
+        logger.info("resuming bulk operation %s (%s)", operation.id, operation.status)
+        self.stats.operations_resumed += 1
+        return operation
+
+    def _start(self, query: str) -> BulkOperation:
+        while True:
+            payload = self.client.execute("BulkOperationRunQuery", {"query": query})["bulkOperationRunQuery"]
+            errors = payload.get("userErrors") or []
+            if not errors:
+                self.stats.operations_started += 1
+                operation = BulkOperation.model_validate(payload["bulkOperation"])
+                logger.info("started bulk operation %s", operation.id)
+                return operation
+            if not any(error.get("code") == "OPERATION_IN_PROGRESS" for error in errors):
+                raise ShopifyUserError(
+                    "bulk query refused", errors=errors, operation_name="BulkOperationRunQuery", variables={}
+                )
+            current = self.client.execute("CurrentBulkOperation", {"type": "QUERY"}).get("currentBulkOperation")
+            running = BulkOperation.model_validate(current) if current else None
+            if running is not None and running.query == query and running.status in ("CREATED", "RUNNING"):
+                logger.info("adopting bulk operation %s, already running the same query", running.id)
+                self.stats.operations_resumed += 1
+                return running
+            self.stats.waits_for_other_operations += 1
+            if running is not None:
+                logger.info("bulk operation %s is in progress; waiting for it to end", running.id)
+                self._wait(running, self.max_wait)
+            else:
+                self._pause(self.min_poll_interval)
+
+    # -- data ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def is_partial(operation: BulkOperation) -> bool:
+        """Whether `records()` gives only part of what the query matched (a failed operation)."""
+        return operation.status == "FAILED"
+
+    def records(self, operation: BulkOperation) -> Iterator[BulkRecord]:
+        """The records of an ended operation, streamed: all of them when COMPLETED; when FAILED, those
+        of its partial data except the last (its children may be cut off)."""
+        if operation.status == "COMPLETED":
+            return self._records(operation, operation.url)
+        if operation.status == "FAILED":
+            self._check_access(operation)
+            self.stats.partial_operations += 1
+            logger.warning(
+                "bulk operation %s failed (%s) after %d objects; using its partial data",
+                operation.id,
+                operation.error_code,
+                operation.object_count,
+            )
+            return _all_but_last(self._records(operation, operation.partial_data_url))
+        raise ShopifyBulkError(f"bulk operation {operation.id} is {operation.status}: it has no data to read")
+
+    def _records(self, operation: BulkOperation, url: str | None) -> Iterator[BulkRecord]:
+        if url is None:  # nothing matched (or nothing was written before the failure)
+            return
+        for record in group_records(self._lines(operation.id, url)):
+            self.stats.records += 1
+            yield record
 
 
 # -- resources ------------------------------------------------------------------------------------

@@ -124,17 +124,68 @@ def fetch_products(client: ShopifyClient, ids: Sequence[str]) -> ProductFetch:
     return result
 
 
-def set_product(
-    client: ShopifyClient, product_input: Mapping[str, Any], product_id: str | None = None
-) -> ProductSetOutcome:
-    """productSet: update the product `product_id`, or create one when it is None (synchronously)."""
+def product_set_variables(product_input: Mapping[str, Any], product_id: str | None = None) -> dict[str, Any]:
+    """productSet's variables: update the product `product_id`, or create one when it is None."""
     variables: dict[str, Any] = {"input": dict(product_input)}
     if product_id is not None:
         variables["identifier"] = {"id": product_id}
-    payload = client.execute("ProductSet", variables).get("productSet") or {}
-    errors = [parse_record(ProductSetUserError, error, "userError") for error in payload.get("userErrors") or []]
+    return variables
+
+
+def product_set_outcome(
+    client: ShopifyClient, payload: Mapping[str, Any] | None, graphql_errors: Sequence[Any] = ()
+) -> ProductSetOutcome:
+    """productSet's payload (`{product, userErrors}`) as an outcome, the product completed past its first pages.
+
+    `graphql_errors`: the errors a bulk mutation reports for the line itself (e.g. a variable of the
+    wrong type); they refuse the product as userErrors would.
+    """
+    payload = payload or {}
+    errors = [_line_error(error) for error in graphql_errors]
+    errors += [parse_record(ProductSetUserError, error, "userError") for error in payload.get("userErrors") or []]
     node = payload.get("product")
     if errors or not node:
         return ProductSetOutcome(None, errors)
     complete = complete_product(client, node)
     return ProductSetOutcome((parse_record(Product, complete, "product"), complete), [])
+
+
+def _line_error(error: Any) -> ProductSetUserError:
+    if not isinstance(error, Mapping):
+        return ProductSetUserError(message=str(error))
+    extensions = error.get("extensions")
+    code = extensions.get("code") if isinstance(extensions, Mapping) else None
+    return ProductSetUserError(message=str(error.get("message", error)), code=code if isinstance(code, str) else None)
+
+
+def set_product(
+    client: ShopifyClient, product_input: Mapping[str, Any], product_id: str | None = None
+) -> ProductSetOutcome:
+    """productSet: update the product `product_id`, or create one when it is None (synchronously)."""
+    payload = client.execute("ProductSet", product_set_variables(product_input, product_id)).get("productSet")
+    return product_set_outcome(client, payload)
+
+
+def find_created_product(
+    client: ShopifyClient, skus: Sequence[str], created_since: datetime
+) -> tuple[Product, dict[str, Any]] | None:
+    """The product created at or after `created_since` whose variants have exactly these SKUs, if any.
+
+    How a create whose answer was lost (a bulk mutation that failed or was canceled after running it)
+    is told apart from one that never ran, so that sending it again cannot make a second product.
+    """
+    wanted = sorted(skus)
+    if not wanted:
+        return None
+    # The search syntax has no escapes: quote with a character the SKU lacks (else filter by date only).
+    quote = next((mark for mark in "'\"" if mark not in wanted[0]), None)
+    sku_term = f"sku:{quote}{wanted[0]}{quote} " if quote else ""
+    query = f"{sku_term}created_at:>={search_time(utc(created_since, 'created_since'))} {ALL_STATUSES}"
+    variables = {"query": query, "sortKey": "CREATED_AT", "reverse": False}
+    pages = client.paginate("ProductsPage", variables, connection_path=("products",), page_size=PRODUCTS_PER_REQUEST)
+    for node in pages:
+        complete = complete_product(client, node)
+        product = parse_record(Product, complete, "product")
+        if sorted(variant.sku or "" for variant in product.variants) == wanted:
+            return product, complete
+    return None
