@@ -11,6 +11,13 @@ its attribute values), within a configurable domain. Per template:
 3. else productSet makes Shopify's product match (a product without `product_<n>` is created, when
    every variant has a SKU), the new Shopify ids are bound as external ids, and the ledger's baseline
    becomes the content sent, so the import recognises Shopify's new updatedAt as this export.
+
+The productSet calls of step 3 are gathered over the whole run. When there are at least
+`bulk_min_products` of them they go to Shopify as one bulk mutation (the same variables, one line
+each) and each answer is handled as the call's own answer would be. Lines the operation did not
+answer (it failed or was canceled part-way, or another bulk mutation kept it from starting) are then
+sent one by one; a create among them is first looked for in Shopify (a product created since the
+operation began with exactly its SKUs), since the operation may have run it without reporting it.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from shopify_assets.mapping.partners import RecordIssue
 from shopify_assets.mapping.products import (
     ExportTemplate,
     ExportVariant,
+    ProductSetPlan,
     match_created_variants,
     product_set_plan,
     product_xmlid_name,
@@ -43,12 +51,25 @@ from shopify_assets.reconcile.product_state import (
     read_templates,
 )
 from shopify_assets.reconcile.products import RESOURCE
+from shopify_assets.shopify.bulk import ShopifyBulkError
+from shopify_assets.shopify.bulk_mutation import BulkMutationNotStarted, BulkMutationRunner, unique_answers
 from shopify_assets.shopify.client import ShopifyClient
 from shopify_assets.shopify.models import Product, ProductStatus
-from shopify_assets.shopify.products import fetch_products, set_product
+from shopify_assets.shopify.products import (
+    ProductSetOutcome,
+    fetch_products,
+    find_created_product,
+    product_set_outcome,
+    product_set_variables,
+    set_product,
+)
 
 # What the original design exported: goods one can sell.
 DEFAULT_EXPORT_DOMAIN: list[Any] = [["sale_ok", "=", True], ["active", "=", True], ["type", "=", "consu"]]
+# A run sending at least this many products sends them as one bulk mutation.
+DEFAULT_BULK_MIN_PRODUCTS = 50
+BULK_DOCUMENT = "BulkProductSet"
+BULK, PER_PRODUCT = "bulk", "per_product"
 
 
 @dataclass(frozen=True)
@@ -89,6 +110,12 @@ class ProductExportReport:
     conflicts_shopify_kept: int = 0  # both changed, Shopify more recently: the import brings it
     conflicts_odoo_won: int = 0  # both changed, Odoo more recently: sent
     variants: int = 0  # variants sent
+    mode: str = PER_PRODUCT  # how productSet calls were sent: BULK (one bulk mutation) or PER_PRODUCT
+    bulk_operation_id: str = ""
+    bulk_status: str = ""
+    bulk_object_count: int = 0  # result lines the operation wrote (one per call it answered)
+    bulk_fallback: int = 0  # products sent one by one after the bulk operation left them unanswered
+    bulk_recovered: int = 0  # of those, creates the operation had run: found in Shopify, not sent again
     failed_template_ids: list[int] = field(default_factory=list)
     errors: list[RecordIssue] = field(default_factory=list)
     warnings: list[RecordIssue] = field(default_factory=list)
@@ -104,6 +131,12 @@ class ProductExportReport:
             "conflicts_shopify_kept": self.conflicts_shopify_kept,
             "conflicts_odoo_won": self.conflicts_odoo_won,
             "variants": self.variants,
+            "mode": self.mode,
+            "bulk_operation_id": self.bulk_operation_id,
+            "bulk_status": self.bulk_status,
+            "bulk_object_count": self.bulk_object_count,
+            "bulk_fallback": self.bulk_fallback,
+            "bulk_recovered": self.bulk_recovered,
             **self.rpc,
         }
 
@@ -113,6 +146,7 @@ class ExportSettings:
     new_product_status: ProductStatus = "DRAFT"  # products created from Odoo wait for a merchant's review
     create_missing: bool = True  # create Shopify products for templates that have none
     bin_field: str | None = "description_picking"  # where the import keeps bins (see ProductMapping)
+    bulk_min_products: int = DEFAULT_BULK_MIN_PRODUCTS  # send this many products or more as one bulk mutation
 
 
 def export_products(
@@ -124,12 +158,21 @@ def export_products(
     shop: str,
     settings: ExportSettings = ExportSettings(),
     batch_size: int = 50,
+    bulk_runner: BulkMutationRunner | None = None,
 ) -> ProductExportReport:
-    """Make Shopify's products match these Odoo templates where Odoo changed them."""
+    """Make Shopify's products match these Odoo templates where Odoo changed them.
+
+    `bulk_runner` carries the bulk mutation's polling and waiting settings (and its stats).
+    """
     report = ProductExportReport()
     exporter = _Exporter(gateway, client, ledger, shop, settings, report)
+    to_send: list[_Send] = []
     for batch in _batches(template_ids, batch_size):
-        exporter.run(batch)
+        to_send.extend(exporter.run(batch))
+    if to_send and len(to_send) >= settings.bulk_min_products:
+        exporter.send_bulk(to_send, bulk_runner or BulkMutationRunner(client), batch_size)
+    else:
+        exporter.send_each(to_send, batch_size)
     report.rpc = gateway.stats.metadata()
     return report
 
@@ -156,6 +199,22 @@ class _Item:
         return previous.content_hash if previous is not None and previous.odoo_id == self.state.id else None
 
 
+@dataclass(frozen=True)
+class _Send:
+    """A productSet call decided on: the product, what to send, and when its run looked at it."""
+
+    item: _Item
+    plan: ProductSetPlan
+    now: datetime
+
+    @property
+    def product_id(self) -> str | None:
+        return self.item.current.id if self.item.current else None
+
+    def variables(self) -> dict[str, Any]:
+        return product_set_variables(self.plan.input, self.product_id)
+
+
 class _Exporter:
     def __init__(
         self,
@@ -175,7 +234,8 @@ class _Exporter:
         wanted = settings.bin_field
         self.bin_field = wanted if wanted and ProductCatalog(gateway).has_template_field(wanted) else None
 
-    def run(self, template_ids: list[int]) -> None:
+    def run(self, template_ids: list[int]) -> list[_Send]:
+        """Settle what needs no productSet (ledger entries written now); the calls to make."""
         now = datetime.now(timezone.utc)
         states = read_templates(self.gateway, template_ids, extra_fields=[self.bin_field] if self.bin_field else [])
         exports = {tid: state.export(self.bin_field) for tid, state in states.items()}
@@ -186,14 +246,71 @@ class _Exporter:
         ]
         self.report.records += len(items)
         entries: list[LedgerEntry] = []
+        to_send: list[_Send] = []
         to_check = [item for item in items if self._odoo_changed(item)]
         fetched = fetch_products(self.client, [item.export.shopify_id for item in to_check if item.export.shopify_id])
         current = {product.id: product for product, _ in fetched.found}
         for item in to_check:
-            entry = self._export_one(item, current, now)
-            if entry is not None:
-                entries.append(entry)
+            decided = self._export_one(item, current, now)
+            if isinstance(decided, _Send):
+                to_send.append(decided)
+            elif decided is not None:
+                entries.append(decided)
         self.ledger.upsert_many(entries)
+        return to_send
+
+    # -- sending ---------------------------------------------------------------------------------
+
+    def send_each(self, to_send: Sequence[_Send], chunk: int) -> None:
+        """One productSet per product, the ledger written every `chunk` products."""
+        for start in range(0, len(to_send), chunk):
+            entries = [self._send(send) for send in to_send[start : start + chunk]]
+            self.ledger.upsert_many([entry for entry in entries if entry is not None])
+
+    def send_bulk(self, to_send: Sequence[_Send], runner: BulkMutationRunner, chunk: int) -> None:
+        """One bulk mutation for every call; what it leaves unanswered is sent one by one."""
+        try:
+            operation = runner.run(BULK_DOCUMENT, (send.variables() for send in to_send))
+        except BulkMutationNotStarted as exc:
+            self.report.warnings.append(
+                RecordIssue("bulk operation", "bulkOperationRunMutation", f"sent product by product: {exc}")
+            )
+            self.send_each(to_send, chunk)
+            return
+        report = self.report
+        report.mode, report.bulk_operation_id, report.bulk_status = BULK, operation.id, operation.status
+        answered: set[int] = set()
+        entries: list[LedgerEntry] = []
+        try:
+            for answer in unique_answers(len(to_send), runner.answers(operation)):
+                answered.add(answer.line)
+                outcome = product_set_outcome(self.client, (answer.data or {}).get("productSet"), answer.errors)
+                entry = self._apply(to_send[answer.line], outcome)
+                if entry is not None:
+                    entries.append(entry)
+                if len(entries) >= chunk:
+                    self.ledger.upsert_many(entries)
+                    entries = []
+        except ShopifyBulkError as exc:  # the answers could not be read to the end: the rest go one by one
+            report.warnings.append(RecordIssue(operation.id, "url", f"answers not read to the end: {exc}"))
+        self.ledger.upsert_many(entries)
+        report.bulk_object_count = operation.object_count
+        left = [send for line, send in enumerate(to_send) if line not in answered]
+        report.bulk_fallback = len(left)
+        for start in range(0, len(left), chunk):
+            done = [self._send_again(send, operation.created_at) for send in left[start : start + chunk]]
+            self.ledger.upsert_many([entry for entry in done if entry is not None])
+
+    def _send_again(self, send: _Send, operation_created_at: datetime) -> LedgerEntry | None:
+        """A call the bulk operation did not answer. An update is sent again (the same content);
+        a create first looks for the product the operation may have made."""
+        if send.product_id is None:
+            skus = [str(variant.get("sku") or "") for variant in send.plan.input["variants"]]
+            found = find_created_product(self.client, skus, operation_created_at)
+            if found is not None:
+                self.report.bulk_recovered += 1
+                return self._apply(send, ProductSetOutcome(found, []))
+        return self._send(send)
 
     def _odoo_changed(self, item: _Item) -> bool:
         if item.export.shopify_id is None:
@@ -206,7 +323,7 @@ class _Exporter:
             return False
         return True
 
-    def _export_one(self, item: _Item, current: dict[str, Product], now: datetime) -> LedgerEntry | None:
+    def _export_one(self, item: _Item, current: dict[str, Product], now: datetime) -> LedgerEntry | _Send | None:
         # Shopify would take a variant without SKU, but the import could never bring the product back.
         if missing := [v.odoo_id for v in item.export.variants if not v.sku]:
             return self._skip_without_sku(item, missing)
@@ -235,15 +352,19 @@ class _Exporter:
                 return self._entry(item, LedgerStatus.SKIPPED, odoo_digest, previous_updated_at, now)
             if baseline is not None and shopify_changed:
                 self.report.conflicts_odoo_won += 1
-        return self._send(item, now)
-
-    def _send(self, item: _Item, now: datetime) -> LedgerEntry | None:
         plan = product_set_plan(item.export, item.current, self.settings.new_product_status)
         self.report.warnings.extend(plan.warnings)
-        outcome = set_product(self.client, plan.input, item.current.id if item.current else None)
+        return _Send(item, plan, now)
+
+    def _send(self, send: _Send) -> LedgerEntry | None:
+        return self._apply(send, set_product(self.client, send.plan.input, send.product_id))
+
+    def _apply(self, send: _Send, outcome: ProductSetOutcome) -> LedgerEntry | None:
+        """productSet's answer for one product: bind what Shopify created, count it, its ledger entry."""
+        item, plan, now = send.item, send.plan, send.now
         if outcome.product is None:
             details = "; ".join(
-                f"{'.'.join(error.field or []) or '(input)'}: {error.message} ({error.code})"
+                f"{'.'.join(error.field or []) or '(input)'}: {error.message}{f' ({error.code})' if error.code else ''}"
                 for error in outcome.user_errors
             )
             return self._failed(item, "productSet", f"Shopify refused the product: {details or 'no product returned'}")

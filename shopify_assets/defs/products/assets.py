@@ -185,7 +185,8 @@ def odoo_product_changes(
     group_name="products",
     kinds={"shopify"},
     description=(
-        "Odoo's product edits (title, description, price, SKU, barcode) sent to Shopify with productSet; new "
+        "Odoo's product edits (title, description, price, SKU, barcode) sent to Shopify with productSet, as one "
+        "bulk mutation when a run sends at least SYNC_EXPORT_BULK_MIN_PRODUCTS (metadata `mode`); new "
         "templates created there. Templates whose content is what Shopify last agreed to (the import's own "
         "writes) are not sent; when Shopify changed more recently, Shopify's edit wins and the import brings it."
     ),
@@ -214,12 +215,17 @@ def shopify_product_exports(
     context.log.info(
         f"{report.records} templates: {report.created} created and {report.updated} updated in Shopify, "
         f"{report.skipped} unchanged, {report.conflicts_shopify_kept} kept Shopify's newer edits, "
-        f"{report.failed} failed"
+        f"{report.failed} failed; sent {report.mode}"
     )
+    if report.bulk_operation_id:
+        context.log.info(
+            f"bulk operation {report.bulk_operation_id} {report.bulk_status}: {report.bulk_object_count} answers, "
+            f"{report.bulk_fallback} products sent one by one after it ({report.bulk_recovered} found already created)"
+        )
     return MaterializeResult(
         metadata={
             **report.metadata(),
-            "mode": odoo_product_changes["mode"],
+            "export_mode": odoo_product_changes["mode"],
             "odoo_cursor": odoo_product_changes["odoo_cursor"] or "",
             "retry_template_ids": json.dumps(_retries(odoo_product_changes, report.failed_template_ids)),
             "error_details": MetadataValue.md(issues_table(report.errors)),

@@ -1,14 +1,26 @@
 """The deployment's choices about products, as a Dagster resource (shown and editable in the UI)."""
 
 import json
+import os
 from typing import Any
 
 from dagster import ConfigurableResource
 from pydantic import Field, field_validator
 
 from shopify_assets.mapping.products import ProductMapping
-from shopify_assets.reconcile.product_export import DEFAULT_EXPORT_DOMAIN, ExportSettings
+from shopify_assets.reconcile.product_export import DEFAULT_BULK_MIN_PRODUCTS, DEFAULT_EXPORT_DOMAIN, ExportSettings
 from shopify_assets.shopify.models import ProductStatus
+
+BULK_MIN_PRODUCTS_ENV = "SYNC_EXPORT_BULK_MIN_PRODUCTS"
+
+
+def export_bulk_min_products() -> int:
+    """SYNC_EXPORT_BULK_MIN_PRODUCTS, read when the run starts (an operator changes it without a reload)."""
+    raw = (os.environ.get(BULK_MIN_PRODUCTS_ENV) or str(DEFAULT_BULK_MIN_PRODUCTS)).strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{BULK_MIN_PRODUCTS_ENV} must be a whole number of products (1 or more), got {raw!r}")
+    return int(raw)
+
 
 class ProductSettings(ConfigurableResource):
     """How products map onto Odoo, which Odoo products are exported, and how new ones appear in Shopify."""
@@ -23,6 +35,12 @@ class ProductSettings(ConfigurableResource):
     )
     create_missing: bool = Field(
         default=True, description="Create Shopify products for exported Odoo templates that have none."
+    )
+    export_bulk_min_products: int | None = Field(
+        default=None,
+        ge=1,
+        description="An export sending at least this many products sends them as one bulk mutation; unset: "
+        f"{BULK_MIN_PRODUCTS_ENV} (default {DEFAULT_BULK_MIN_PRODUCTS}).",
     )
 
     @field_validator("export_domain")
@@ -44,4 +62,5 @@ class ProductSettings(ConfigurableResource):
             new_product_status=self.new_product_status,
             create_missing=self.create_missing,
             bin_field=self.mapping.bin_field,
+            bulk_min_products=self.export_bulk_min_products or export_bulk_min_products(),
         )
