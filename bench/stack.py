@@ -35,6 +35,9 @@ ODOO_DATABASE = "odoo"
 ODOO_LOGIN = "admin"
 ODOO_PASSWORD = "admin"
 HEALTH_PATH = "/_emulator/health"
+# The emulator generates the shop before it listens: at the acceptance scale (50,000 customers,
+# 10,000 products, 100,000 orders) that takes minutes on two cores.
+GENERATION_TIMEOUT_SECONDS = 1800.0
 
 
 def full_import(resource: str) -> FullImport:
@@ -141,6 +144,7 @@ def pipeline_stack(
                  "--plan", plan, "--access-token", ACCESS_TOKEN, *shopify_args],
                 log_path=work / "shopify-emulator.log",
                 health_path=HEALTH_PATH,
+                startup_timeout=GENERATION_TIMEOUT_SECONDS,
             )  # fmt: skip
             stop.callback(shopify.stop)
             odoo = start_emulator(
