@@ -56,8 +56,9 @@ def format_timestamp(value: datetime) -> str:
 
 
 def partition_keyer(partitions_def: MonthlyPartitionsDefinition) -> Callable[[str | datetime], str]:
-    """What `partition_key_for` computes, with the range's bounds read once: a landing run keys every
-    record it lands, and asking Dagster for the bounds walks the partition calendar each time."""
+    """The partition holding a record updated at a given moment, clamped to the defined range. The
+    range's bounds are read once: a landing run keys every record it lands, and asking Dagster for them
+    walks the partition calendar each time."""
     first = partitions_def.get_first_partition_key()
     last = partitions_def.get_last_partition_key()
 
@@ -76,16 +77,11 @@ def partition_keyer(partitions_def: MonthlyPartitionsDefinition) -> Callable[[st
     return key_for
 
 
-def partition_key_for(updated_at: str | datetime, partitions_def: MonthlyPartitionsDefinition) -> str:
-    """The partition holding a record updated at `updated_at`, clamped to the defined range."""
-    return partition_keyer(partitions_def)(updated_at)
-
-
 def extraction_window(context: AssetExecutionContext, partitions_def: MonthlyPartitionsDefinition) -> tuple[datetime, datetime]:
     """The [from, to) `updatedAt` window of the partitions this run materializes.
 
     The first partition's window is open below and the last (today's) open above, matching
-    `partition_key_for`'s clamping, so no record falls between partitions.
+    `partition_keyer`'s clamping, so no record falls between partitions.
     """
     window = context.partition_time_window
     start = window.start.astimezone(timezone.utc)
