@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import httpx
 
 from bench.naive import NaiveOutcome, naive_import
 from bench.options import BenchOptions
 from bench.products import finish_media
 from bench.report import BenchResult, Case, Figure, per
-from bench.stack import BenchError, Stack, StepOutcome, full_import, pipeline_stack
+from bench.stack import Stack, StepOutcome, full_import, pipeline_stack
 from shopify_assets.definitions import build_definitions
 from shopify_assets.landing.store import LandingStore
 from shopify_assets.odoo.gateway import OdooGateway
@@ -56,26 +55,15 @@ def landing_asset(resource: str) -> str:
     return f"shopify_{resource}"
 
 
-def _graphql(stack: Stack, query: str, variables: dict | None = None) -> dict:
-    response = httpx.post(
-        f"{stack.environ['SHOPIFY_SHOP']}/admin/api/2025-04/graphql.json",
-        json={"query": query, "variables": variables or {}},
-        headers={"X-Shopify-Access-Token": stack.environ["SHOPIFY_ACCESS_TOKEN"]},
-        timeout=120,
-    ).json()
-    if "data" not in response:
-        raise BenchError(f"counting the shop's records failed: {response.get('errors')}")
-    return next(iter(response["data"].values()))
-
-
 def shop_count(stack: Stack, resource: str) -> int:
-    counted = _graphql(stack, COUNT_QUERIES[resource])
+    doing = f"counting the shop's {resource}"
+    counted = next(iter(stack.graphql(COUNT_QUERIES[resource], doing=doing).values()))
     if counted["precision"] == "EXACT":
         return int(counted["count"])
     total, after = 0, None
     query = f"query($after: String) {{ {ID_PAGES[resource]} {{ pageInfo {{ hasNextPage endCursor }} nodes {{ id }} }} }}"
     while True:
-        page = _graphql(stack, query, {"after": after})
+        page = next(iter(stack.graphql(query, {"after": after}, doing=doing).values()))
         total += len(page["nodes"])
         if not page["pageInfo"]["hasNextPage"]:
             return total

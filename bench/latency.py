@@ -48,15 +48,8 @@ class Edits:
 
 
 def customer_ids(stack: Stack, count: int) -> list[str]:
-    response = httpx.post(
-        f"{stack.environ['SHOPIFY_SHOP']}/admin/api/2025-04/graphql.json",
-        json={"query": f"{{ customers(first: {count}) {{ nodes {{ id }} }} }}"},
-        headers={"X-Shopify-Access-Token": stack.environ["SHOPIFY_ACCESS_TOKEN"]},
-        timeout=60,
-    ).json()
-    if "data" not in response:
-        raise BenchError(f"listing customers failed: {response.get('errors')}")
-    return [node["id"] for node in response["data"]["customers"]["nodes"]]
+    data = stack.graphql(f"{{ customers(first: {count}) {{ nodes {{ id }} }} }}", doing="listing customers")
+    return [node["id"] for node in data["customers"]["nodes"]]
 
 
 def make_edits(stack: Stack, gids: list[str], spacing: float, edits: Edits, stop: threading.Event) -> None:

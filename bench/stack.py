@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from dagster import DagsterInstance
 
 from emulators.harness import RunningEmulator, start_emulator
@@ -120,6 +121,18 @@ class Stack:
                 step["metadata"], step["step_seconds"], outcome["run_seconds"], outcome["peak_rss_bytes"]
             )
         return outcomes
+
+    def graphql(self, query: str, variables: Mapping[str, Any] | None = None, *, doing: str) -> dict[str, Any]:
+        """The `data` of an Admin API request to the stack's shop; BenchError naming `doing` when it has none."""
+        response = httpx.post(
+            f"{self.environ['SHOPIFY_SHOP']}/admin/api/2025-04/graphql.json",
+            json={"query": query, "variables": dict(variables or {})},
+            headers={"X-Shopify-Access-Token": self.environ["SHOPIFY_ACCESS_TOKEN"]},
+            timeout=120,
+        ).json()
+        if "data" not in response:
+            raise BenchError(f"{doing} failed: {response.get('errors')}")
+        return response["data"]
 
     def log_tails(self) -> str:
         return "\n".join(f"--- {emulator.log_path.name}\n{emulator.log_tail(2000)}" for emulator in self.emulators)

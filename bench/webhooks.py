@@ -69,13 +69,8 @@ def register(stack: Stack, callback_url: str) -> None:
 
 
 def a_variant(stack: Stack) -> str:
-    response = httpx.post(
-        f"{stack.environ['SHOPIFY_SHOP']}/admin/api/2025-04/graphql.json",
-        json={"query": "{ productVariants(first: 1) { nodes { id } } }"},
-        headers={"X-Shopify-Access-Token": stack.environ["SHOPIFY_ACCESS_TOKEN"]},
-        timeout=60,
-    ).json()
-    return response["data"]["productVariants"]["nodes"][0]["id"]
+    data = stack.graphql("{ productVariants(first: 1) { nodes { id } } }", doing="finding a variant")
+    return data["productVariants"]["nodes"][0]["id"]
 
 
 def create_orders(stack: Stack, variant: str, spacing: float, orders: Orders, stop: threading.Event) -> None:
