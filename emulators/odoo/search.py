@@ -9,6 +9,7 @@ record matching b" (many2one targets searched with archived ones included), `chi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulators.odoo import errors
@@ -112,9 +113,9 @@ class _Compiler:
             return None
         return node.path
 
-    def _literal_ilike_candidates(self, node: Or | Leaf) -> set[int] | None:
-        """Ids a literal `=ilike` leaf, or an OR of them, on one indexed field can match (a superset:
-        the predicate decides), from a lower-cased index; None when the node is not of that form."""
+    def _literal_ilike_probe(self, node: Or | Leaf) -> _Probe | None:
+        """The lower-cased index entries a literal `=ilike` leaf, or an OR of them, on one indexed field
+        can match (a superset: the predicate decides); None when the node is not of that form."""
         leaves = node.children if isinstance(node, Or) else (node,)
         names = {self._literal_ilike_field(child) for child in leaves}
         if len(names) != 1 or None in names:
@@ -123,8 +124,7 @@ class _Compiler:
         assert name is not None
         if not self.spec.fields[name].index:
             return None
-        keys = [(str(child.value).lower(),) for child in leaves]  # type: ignore[union-attr]
-        return self.env.tx.lookup(self.spec.name, (LOWER + name,), keys)
+        return _Probe((LOWER + name,), [(str(child.value).lower(),) for child in leaves])  # type: ignore[union-attr]
 
     def _field(self, leaf: Leaf, name: str) -> Field:
         field = self.spec.fields.get(name)
@@ -230,35 +230,90 @@ class _Compiler:
         return self._points_into(targets_of, closure, negative=False)
 
     def candidates(self, node: Node) -> set[int] | None:
-        """Ids worth testing: those every equality leaf on the id or an indexed field allows (None: all)."""
-        found: set[int] | None = None
-        for leaf in _conjuncts(node):
-            allowed = self._leaf_candidates(leaf)
-            if allowed is not None:
-                found = allowed if found is None else found & allowed
+        """Ids worth testing (None: all). Every conjunct that an index, an id list or a `child_of`
+        closure answers is a superset of the matches; the smallest is taken, and intersected with those
+        of a similar size, as a query planner would. A large one (every picking of a type) is never
+        copied: the predicate checks it on the few candidates instead."""
+        sources = [(size, source) for leaf in _conjuncts(node) if (source := self._source(leaf)) is not None
+                   for size in (self._size(source),)]  # fmt: skip
+        if not sources:
+            return None
+        sources.sort(key=lambda sized: sized[0])
+        smallest = sources[0][0]
+        found = self._materialize(sources[0][1])
+        for size, source in sources[1:]:
+            if size > _INTERSECT_RATIO * max(smallest, 1) or not found:
+                break
+            found &= self._materialize(source)
         return found
 
-    def _leaf_candidates(self, leaf: Node) -> set[int] | None:
-        tx = self.env.tx
-        if id(leaf) in self._closures:
-            return self._closures[id(leaf)]
-        if isinstance(leaf, Or) or (isinstance(leaf, Leaf) and leaf.operator == "=ilike"):
-            return self._literal_ilike_candidates(leaf)
-        if not isinstance(leaf, Leaf) or leaf.operator not in ("=", "in") or "." in leaf.path:
+    def _source(self, node: Node) -> _Source | None:
+        """Where the ids a conjunct can match come from, without computing them yet; None: anywhere."""
+        if id(node) in self._closures:
+            return self._closures[id(node)]
+        if isinstance(node, Or):
+            probe = self._literal_ilike_probe(node)
+            if probe is not None:
+                return probe
+            parts = [self._source(child) for child in node.children]
+            return None if not parts or any(part is None for part in parts) else _Union(parts)  # type: ignore[arg-type]
+        if not isinstance(node, Leaf):
             return None
-        values = list(leaf.value) if isinstance(leaf.value, (list, tuple)) else [leaf.value]
-        if leaf.path == "id":
+        if node.operator == "=ilike":
+            return self._literal_ilike_probe(node)
+        if node.operator not in ("=", "in") or "." in node.path:
+            return None
+        values = list(node.value) if isinstance(node.value, (list, tuple)) else [node.value]
+        if node.path == "id":
+            tx = self.env.tx
             return {
                 value for value in values
                 if isinstance(value, int) and not isinstance(value, bool) and tx.exists(self.spec.name, value)
             }  # fmt: skip
-        field = self.spec.fields.get(leaf.path)
+        field = self.spec.fields.get(node.path)
         if field is None or not (field.index and field.physical) or field.type in ("boolean", "many2many"):
             return None
-        if isinstance(field, Many2one) and _names(leaf.value):
+        if isinstance(field, Many2one) and _names(node.value):
             return None
         keys = [(None,) if value is False or value is None else (field.domain_value(value),) for value in values]
-        return tx.lookup(self.spec.name, (leaf.path,), keys)
+        return _Probe((node.path,), keys)
+
+    def _size(self, source: _Source) -> int:
+        if isinstance(source, set):
+            return len(source)
+        if isinstance(source, _Union):
+            return sum(self._size(part) for part in source.parts)
+        return self.env.tx.lookup_size(self.spec.name, source.fields, source.keys)
+
+    def _materialize(self, source: _Source) -> set[int]:
+        if isinstance(source, set):
+            return set(source)
+        if isinstance(source, _Union):
+            return set().union(*(self._materialize(part) for part in source.parts))
+        return self.env.tx.lookup(self.spec.name, source.fields, source.keys)
+
+
+# A candidate set is intersected with another only when that one is at most this many times larger:
+# copying a large index entry costs more than testing the few candidates against its leaf.
+_INTERSECT_RATIO = 8
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """Index entries to read: the ids whose `fields` hold one of `keys`."""
+
+    fields: tuple[str, ...]
+    keys: list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class _Union:
+    """An OR whose every term has a source: the union of theirs."""
+
+    parts: list[_Source]
+
+
+_Source = set[int] | _Probe | _Union
 
 
 def _conjuncts(node: Node) -> list[Node]:

@@ -185,6 +185,13 @@ class Transaction:
             found.update(own.get(key, ()))
         return found
 
+    def lookup_size(self, model: str, fields: tuple[str, ...], keys: Iterable[tuple[Any, ...]]) -> int:
+        """At least as many ids as `lookup` would find, without collecting them (a planner's estimate)."""
+        wanted = {tuple(_hashable(value) for value in key) for key in keys}
+        index = self.store.index(self.db, model, fields)
+        own = self._overlay_index(model, fields)
+        return sum(len(index.get(key, ())) + len(own.get(key, ())) for key in wanted)
+
     def _overlay_index(self, model: str, fields: tuple[str, ...]) -> dict[tuple[Any, ...], set[int]]:
         key = (model, fields)
         if key not in self._overlay_indexes:

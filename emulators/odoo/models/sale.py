@@ -164,7 +164,9 @@ ORDER = ModelSpec(
         "partner_id": Many2one("res.partner", "Customer", required=True, index=True),
         "partner_invoice_id": Many2one("res.partner", "Invoice Address", required=True, index=True),
         "partner_shipping_id": Many2one("res.partner", "Delivery Address", required=True, index=True),
-        "client_order_ref": Char("Customer Reference"),
+        # Not indexed in Odoo, where PostgreSQL scans 100,000 orders in milliseconds; the emulator scans in
+        # Python, so it keeps an index (which changes no answer) to stay fast at benchmark scale.
+        "client_order_ref": Char("Customer Reference", index=True),
         "origin": Char("Source Document", help="Reference of the document that generated this sales order request"),
         "note": Html("Terms and conditions"),
         "order_line": One2many("sale.order.line", "order_id", "Order Lines"),

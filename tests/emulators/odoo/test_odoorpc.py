@@ -182,8 +182,8 @@ def test_defaults_and_field_descriptions(odoo: OdooEmulatorHandle) -> None:
 
 
 def test_indexed_searches_answer_as_a_scan_would(odoo: OdooEmulatorHandle) -> None:
-    """The emulator narrows searches with indexes (every indexed conjunct, `child_of`, case-folded
-    `=ilike`); the answers must be those of the domain itself, edits within the same call included."""
+    """The emulator narrows searches with indexes (the most selective conjuncts, ORs of indexed terms,
+    `child_of`, case-folded `=ilike`); the answers must be those of the domain itself, edits within the same call included."""
     client = connect(odoo)
     partners = client.env["res.partner"]
     ann = partners.create({"name": "Ann", "email": "Ann.Lee@Example.com"})
@@ -203,6 +203,11 @@ def test_indexed_searches_answer_as_a_scan_would(odoo: OdooEmulatorHandle) -> No
     assert ids([("id", "child_of", ann), ("type", "=", "delivery")]) == [child]
     without_email = partners.search([("email", "=", False)])
     assert ids([("email", "in", ["bobzx@example.com", "BOB_X@EXAMPLE.COM", False])]) == sorted([bob, bobby, *without_email])
+    # an OR of indexed terms narrows to their union; one unindexed term makes it a scan; a conjunct
+    # matching most records (no parent) is checked on the few candidates another conjunct gives
+    assert ids(["|", ("id", "in", [bob]), ("parent_id", "in", [ann])]) == [bob, child]
+    assert ids(["|", ("id", "in", [ann]), ("name", "=", "Bobby")]) == [ann, bobby]
+    assert ids([("parent_id", "=", False), ("id", "in", [child, bobby])]) == [bobby]
     data = client.env["ir.model.data"]
     data.create({"module": "shopify", "name": "ann", "model": "res.partner", "res_id": ann})
     data.create({"module": "other", "name": "ann", "model": "res.partner", "res_id": bob})
