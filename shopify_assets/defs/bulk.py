@@ -10,7 +10,9 @@ import os
 from dagster import AssetExecutionContext
 
 from shopify_assets.landing.store import LandingStore
-from shopify_assets.shopify.bulk import JsonFileBulkState
+from shopify_assets.shopify.bulk import BulkQueryRunner, JsonFileBulkState
+from shopify_assets.shopify.bulk_mutation import BulkMutationRunner
+from shopify_assets.shopify.client import ShopifyClient
 
 # The smallest number of (monthly) partitions a run must cover to use a bulk operation; read when
 # the run starts, so an operator can change it without reloading the code location.
@@ -22,6 +24,38 @@ def bulk_min_partitions() -> int:
     if not raw.isdigit():
         raise ValueError(f"SYNC_BULK_MIN_PARTITIONS must be a whole number of partitions, got {raw!r}")
     return int(raw)
+
+
+# How long a run waits for its own bulk operation to end (a query's run then fails, and its retry takes
+# the same operation up again; a mutation is canceled and its products sent one by one), and how long an
+# export waits for another app's bulk mutation before sending one by one. Read when the run starts.
+MAX_WAIT_ENV, DEFAULT_MAX_WAIT_SECONDS = "SYNC_BULK_MAX_WAIT_SECONDS", 6 * 3600.0
+BUSY_WAIT_ENV, DEFAULT_BUSY_WAIT_SECONDS = "SYNC_BULK_BUSY_WAIT_SECONDS", 300.0
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(f"{name} must be a number of seconds above 0, got {raw!r}")
+    return seconds
+
+
+def bulk_query_runner(client: ShopifyClient) -> BulkQueryRunner:
+    return BulkQueryRunner(client, max_wait=_seconds(MAX_WAIT_ENV, DEFAULT_MAX_WAIT_SECONDS))
+
+
+def bulk_mutation_runner(client: ShopifyClient) -> BulkMutationRunner:
+    return BulkMutationRunner(
+        client,
+        max_wait=_seconds(MAX_WAIT_ENV, DEFAULT_MAX_WAIT_SECONDS),
+        busy_wait=_seconds(BUSY_WAIT_ENV, DEFAULT_BUSY_WAIT_SECONDS),
+    )
 
 
 def wants_bulk(context: AssetExecutionContext, *, incremental: bool) -> bool:

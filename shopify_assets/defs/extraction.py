@@ -6,12 +6,11 @@ from typing import Any
 
 from dagster import AssetExecutionContext, MetadataValue, MonthlyPartitionsDefinition
 
-from shopify_assets.defs.bulk import bulk_state, wants_bulk
+from shopify_assets.defs.bulk import bulk_query_runner, bulk_state, wants_bulk
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.metadata import client_metadata
 from shopify_assets.defs.updated_at import extraction_window, format_timestamp, parse_timestamp, partition_keyer
 from shopify_assets.landing.store import LandingStore, LandingWriteResult
-from shopify_assets.shopify.bulk import BulkQueryRunner
 from shopify_assets.shopify.client import ShopifyClient
 
 # iter_customers / iter_products / iter_orders: (client, *, updated_from, updated_to, changed_since)
@@ -41,7 +40,7 @@ def extract_window(
     else the whole window, with one bulk operation when it is wide (`wants_bulk`) and by pages when not."""
     window_from, window_to = extraction_window(context, partitions_def)
     changed_since = parse_timestamp(config.changed_since) if config.changed_since else None
-    runner = BulkQueryRunner(client) if wants_bulk(context, incremental=changed_since is not None) else None
+    runner = bulk_query_runner(client) if wants_bulk(context, incremental=changed_since is not None) else None
     found = (
         bulk(client, updated_from=window_from, updated_to=window_to, state=bulk_state(context, store), runner=runner)
         if runner

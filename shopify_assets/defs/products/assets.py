@@ -16,6 +16,7 @@ from dagster import (
 )
 from pydantic import Field
 
+from shopify_assets.defs.bulk import bulk_mutation_runner
 from shopify_assets.defs.extraction import extract_window
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.metadata import client_metadata, issues_table, log_issues
@@ -208,6 +209,7 @@ def shopify_product_exports(
             ledger=sync_ledger,
             shop=shop,
             settings=product_settings.export_settings(),
+            bulk_runner=bulk_mutation_runner(client),
         )
         shopify_metadata = client_metadata(client)
     log_issues(context.log.warning, "product {shopify_id} not exported: {field}: {message}", report.errors)
