@@ -26,7 +26,8 @@ WEBHOOK_PATH = "/webhooks"
 HEALTH_PATH = "/health"
 
 
-def create_app(queue: WebhookQueue, secret: SecretStr) -> Starlette:
+def create_app(queue: WebhookQueue, secret: SecretStr, shop_domain: str | None = None) -> Starlette:
+    """`shop_domain`: accept only that shop's events (X-Shopify-Shop-Domain); None accepts any shop's."""
     key = secret.get_secret_value().encode("utf-8")
 
     async def receive(request: Request) -> Response:
@@ -35,6 +36,11 @@ def create_app(queue: WebhookQueue, secret: SecretStr) -> Starlette:
         if not is_authentic(key, body, headers.get("x-shopify-hmac-sha256")):
             log.warning("webhook refused: signature missing or wrong (topic %r)", headers.get("x-shopify-topic"))
             return PlainTextResponse("invalid signature", status_code=401)
+        sender = (headers.get("x-shopify-shop-domain") or "").strip().lower()
+        if shop_domain is not None and sender != shop_domain:
+            # Authentic, but another shop's: the app's secret signs the events of every shop it is installed on.
+            log.warning("webhook refused: it comes from shop %r, this receiver serves %r", sender, shop_domain)
+            return PlainTextResponse(f"events of shop {sender!r} are not accepted here", status_code=403)
         missing = [name for name in ("X-Shopify-Topic", "X-Shopify-Event-Id") if not headers.get(name)]
         if missing:
             return PlainTextResponse(f"missing header(s): {', '.join(missing)}", status_code=400)

@@ -10,7 +10,7 @@ import uvicorn
 
 from shopify_assets.webhooks.app import create_app
 from shopify_assets.webhooks.queue import WebhookQueue
-from shopify_assets.webhooks.settings import WebhookSettingsError, queue_url, webhook_secret
+from shopify_assets.webhooks.settings import WebhookSettingsError, queue_url, webhook_secret, webhook_shop_domain
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,8 +25,15 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         secret = webhook_secret(os.environ)
+        shop_domain = webhook_shop_domain(os.environ)
         queue = WebhookQueue(queue_url(os.environ))
     except WebhookSettingsError as error:
         parser.exit(2, f"{parser.prog}: {error}\n")
-    logging.getLogger(__name__).info("webhook queue: %r", queue)
-    uvicorn.run(create_app(queue, secret), host=args.host, port=args.port, log_level="info")
+    log = logging.getLogger(__name__)
+    log.info("webhook queue: %r", queue)
+    if shop_domain is None:
+        log.warning("accepting the events of any shop the app's secret signs for: set SHOPIFY_WEBHOOK_SHOP_DOMAIN "
+                    "(or SHOPIFY_SHOP to a myshopify.com shop) to accept only this shop's")
+    else:
+        log.info("accepting the events of %s only", shop_domain)
+    uvicorn.run(create_app(queue, secret, shop_domain), host=args.host, port=args.port, log_level="info")

@@ -5,13 +5,20 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
+
+from shopify_assets.shopify.errors import ShopifyConfigError
+from shopify_assets.shopify.settings import normalize_shop
 
 SECRET_ENV = "SHOPIFY_WEBHOOK_SECRET"
 FALLBACK_SECRET_ENV = "SHOPIFY_CLIENT_SECRET"
 QUEUE_DSN_ENV = "WEBHOOK_QUEUE_DSN"
 CALLBACK_URL_ENV = "SHOPIFY_WEBHOOK_CALLBACK_URL"
+SHOP_DOMAIN_ENV = "SHOPIFY_WEBHOOK_SHOP_DOMAIN"
+SHOP_ENV = "SHOPIFY_SHOP"
+MYSHOPIFY = ".myshopify.com"
 QUEUE_FILE_NAME = "webhook_events.sqlite"
 
 
@@ -37,3 +44,25 @@ def queue_url(environ: Mapping[str, str] = os.environ) -> str:
     path = Path(environ.get("DAGSTER_HOME", "").strip() or Path.cwd() / "dagster_home") / QUEUE_FILE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+def webhook_shop_domain(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The shop whose events are accepted, as Shopify names it in X-Shopify-Shop-Domain: SHOPIFY_WEBHOOK_SHOP_DOMAIN,
+    else SHOPIFY_SHOP's host when it is a myshopify.com shop. None (any shop) when neither names one.
+
+    An app's client secret signs the webhooks of every shop the app is installed on, so the signature
+    alone does not say the event is this shop's.
+    """
+    explicit = environ.get(SHOP_DOMAIN_ENV, "").strip().lower()
+    if explicit:
+        if not explicit.endswith(MYSHOPIFY) or "/" in explicit or len(explicit) == len(MYSHOPIFY):
+            raise WebhookSettingsError(f"{SHOP_DOMAIN_ENV} must be a shop's myshopify.com domain, got {explicit!r}")
+        return explicit
+    shop = environ.get(SHOP_ENV, "").strip()
+    if not shop:
+        return None
+    try:
+        host = urlsplit(normalize_shop(shop)).hostname or ""
+    except ShopifyConfigError as error:
+        raise WebhookSettingsError(f"{SHOP_ENV}: {error}") from None
+    return host if host.endswith(MYSHOPIFY) else None

@@ -39,6 +39,7 @@ class Receiver:
         client: httpx.Client | None = None,
         signature: str | None = None,
         timeout: float = 5.0,
+        shop_domain: str = "test-shop.myshopify.com",
     ) -> httpx.Response:
         """POST like Shopify: the signature covers these exact bytes unless `signature` forges one."""
         body = json.dumps(payload).encode()
@@ -46,7 +47,7 @@ class Receiver:
             "Content-Type": "application/json",
             "X-Shopify-Topic": topic,
             "X-Shopify-Hmac-Sha256": signature if signature is not None else sign(self.secret.encode(), body),
-            "X-Shopify-Shop-Domain": "test-shop.myshopify.com",
+            "X-Shopify-Shop-Domain": shop_domain,
             "X-Shopify-API-Version": "2025-04",
             "X-Shopify-Webhook-Id": f"webhook-{event_id}",
             "X-Shopify-Event-Id": event_id,
@@ -59,14 +60,17 @@ class Receiver:
 
 @pytest.fixture
 def start_receiver(tmp_path: Path) -> Iterator[Callable[..., Receiver]]:
-    """`start_receiver(home, secret=)`: `python -m shopify_assets.webhooks` queueing into `home`/webhook_events.sqlite."""
+    """`start_receiver(home, secret=, environ=)`: `python -m shopify_assets.webhooks` queueing into
+    `home`/webhook_events.sqlite; `environ` adds settings (SHOPIFY_WEBHOOK_SHOP_DOMAIN...)."""
     started: list[Receiver] = []
 
-    def start(home: Path | None = None, secret: str = SECRET) -> Receiver:
+    def start(home: Path | None = None, secret: str = SECRET, environ: dict[str, str] | None = None) -> Receiver:
         home = home or tmp_path / "receiver_home"
-        environ = {"SHOPIFY_WEBHOOK_SECRET": secret, "DAGSTER_HOME": str(home)}
-        with mock.patch.dict(os.environ, environ):
-            os.environ.pop("WEBHOOK_QUEUE_DSN", None)
+        settings = {"SHOPIFY_WEBHOOK_SECRET": secret, "DAGSTER_HOME": str(home), **(environ or {})}
+        with mock.patch.dict(os.environ, settings):
+            for name in ("WEBHOOK_QUEUE_DSN", "SHOPIFY_SHOP", "SHOPIFY_WEBHOOK_SHOP_DOMAIN"):
+                if name not in settings:
+                    os.environ.pop(name, None)
             process = start_emulator(
                 "shopify_assets.webhooks", [], log_path=tmp_path / f"receiver_{len(started)}.log", health_path="/health"
             )

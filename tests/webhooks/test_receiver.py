@@ -8,7 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+import pytest
+
 from shopify_assets.webhooks.queue import EventStatus
+from shopify_assets.webhooks.settings import WebhookSettingsError, webhook_shop_domain
 from shopify_assets.webhooks.signature import sign
 
 
@@ -43,6 +46,39 @@ def test_the_same_event_delivered_three_times_is_stored_once(start_receiver):
     assert stored[0]["topic"] == "customers/update"
     assert stored[0]["status"] == EventStatus.PENDING
     assert stored[0]["triggered_at"] == "2025-05-01T12:00:00.000Z"
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [{"SHOPIFY_WEBHOOK_SHOP_DOMAIN": "Test-Shop.myshopify.com"}, {"SHOPIFY_SHOP": "test-shop"}],
+    ids=["named", "from SHOPIFY_SHOP"],
+)
+def test_authentic_events_of_another_shop_are_refused_when_the_shop_is_known(start_receiver, environ):
+    """The app's secret signs the webhooks of every shop it is installed on: the signature is not enough."""
+    receiver = start_receiver(environ=environ)
+    ours = receiver.deliver("orders/create", {"id": 1}, "event-1")
+    theirs = receiver.deliver("orders/create", {"id": 2}, "event-2", shop_domain="other-shop.myshopify.com")
+    unnamed = receiver.deliver("orders/create", {"id": 3}, "event-3", shop_domain="")
+    assert (ours.status_code, theirs.status_code, unnamed.status_code) == (200, 403, 403)
+    assert "other-shop.myshopify.com" in theirs.text
+    assert [event["event_id"] for event in receiver.queue.events()] == ["event-1"]
+    assert "accepting the events of test-shop.myshopify.com only" in receiver.process.log_tail()
+
+
+def test_with_no_shop_named_any_shops_events_are_taken_and_the_log_says_so(start_receiver):
+    receiver = start_receiver()
+    assert receiver.deliver("orders/create", {"id": 2}, "event-2", shop_domain="other-shop.myshopify.com").status_code == 200
+    assert "accepting the events of any shop" in receiver.process.log_tail()
+
+
+def test_the_shop_domain_setting_is_checked_by_name() -> None:
+    assert webhook_shop_domain({"SHOPIFY_SHOP": "https://My-Shop.myshopify.com"}) == "my-shop.myshopify.com"
+    assert webhook_shop_domain({"SHOPIFY_SHOP": "http://127.0.0.1:8780"}) is None  # a proxy or an emulator: no name
+    assert webhook_shop_domain({}) is None
+    with pytest.raises(WebhookSettingsError, match="SHOPIFY_WEBHOOK_SHOP_DOMAIN must be a shop's myshopify.com domain"):
+        webhook_shop_domain({"SHOPIFY_WEBHOOK_SHOP_DOMAIN": "shop.example.com"})
+    with pytest.raises(WebhookSettingsError, match="SHOPIFY_SHOP"):
+        webhook_shop_domain({"SHOPIFY_SHOP": "not a shop"})
 
 
 def test_authentic_but_incomplete_deliveries_get_400_naming_the_problem(start_receiver):
