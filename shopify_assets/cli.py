@@ -40,7 +40,9 @@ NOT_SYNCED_BUCKETS = (("waiting", "waiting"), ("deferred", "waiting for media"),
 
 
 def count_line(spec: FullImport, metadata: dict[str, Any]) -> str:
-    """`N customers -> N partners (C created, U updated, S skipped, F failed)`, plus the not-synced buckets in use."""
+    """`N customers -> N partners (C created, U updated, S skipped, F failed)`, plus the not-synced buckets in use.
+
+    The counters are those every import report shares (`shopify_assets.reconcile.report.SyncReport`)."""
 
     def value(key: str) -> int:
         return int(metadata.get(key) or 0)

@@ -1,6 +1,10 @@
 """The count lines `make demo` and `make sync` print: every record in exactly one bucket."""
 
 from shopify_assets.cli import FULL_IMPORTS, count_line
+from shopify_assets.reconcile.orders import OrderSyncReport
+from shopify_assets.reconcile.partners import PartnerSyncReport
+from shopify_assets.reconcile.products import ProductSyncReport
+from shopify_assets.reconcile.report import SyncReport
 
 CUSTOMERS, PRODUCTS, ORDERS = FULL_IMPORTS
 
@@ -18,3 +22,13 @@ def test_records_that_wait_or_are_invalid_are_counted_not_hidden():
     assert count_line(ORDERS, {"records": 300, "created": 131, "waiting": 169}) == (
         "300 orders -> 131 sale orders (131 created, 0 updated, 0 skipped, 0 failed, 169 waiting)"
     )
+
+
+def test_every_import_report_gives_the_line_its_counters():
+    """The line reads the shared SyncReport counters from each target asset's metadata."""
+    reports = {CUSTOMERS: PartnerSyncReport, PRODUCTS: ProductSyncReport, ORDERS: OrderSyncReport}
+    for spec, report_type in reports.items():
+        report = report_type(created=4, updated=3, skipped=2, failed=1, conflicts_odoo_kept=1)
+        assert report.metadata().items() >= SyncReport(4, 3, 2, 1, 1).counts().items()
+        assert count_line(spec, report.metadata()).startswith(f"11 {spec.resource} -> 10 {spec.target_noun} "
+                                                              "(4 created, 3 updated, 3 skipped, 1 failed")

@@ -55,6 +55,7 @@ from shopify_assets.odoo.errors import OdooDataError
 from shopify_assets.odoo.gateway import OdooGateway, parse_odoo_datetime
 from shopify_assets.reconcile.order_catalog import OrderCatalog, OrderSyncOptions
 from shopify_assets.reconcile.order_partners import OrderPartners, resolve_order_partners
+from shopify_assets.reconcile.report import SyncReport
 from shopify_assets.shopify.models import Order
 
 RESOURCE = "order"
@@ -91,30 +92,18 @@ class TotalMismatch:
 
 
 @dataclass
-class OrderSyncReport:
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    failed: int = 0
+class OrderSyncReport(SyncReport):
     waiting: int = 0
-    conflicts_odoo_kept: int = 0
     confirmed: int = 0
     cancelled: int = 0
     totals_checked: int = 0
-    errors: list[RecordIssue] = field(default_factory=list)
     waiting_reasons: list[RecordIssue] = field(default_factory=list)
-    warnings: list[RecordIssue] = field(default_factory=list)
     mismatches: list[TotalMismatch] = field(default_factory=list)
-    rpc: dict[str, int | float] = field(default_factory=dict)
 
     def metadata(self) -> dict[str, Any]:
         return {
-            "created": self.created,
-            "updated": self.updated,
-            "skipped": self.skipped,
-            "failed": self.failed,
+            **self.counts(),
             "waiting": self.waiting,
-            "conflicts_odoo_kept": self.conflicts_odoo_kept,
             "confirmed": self.confirmed,
             "cancelled": self.cancelled,
             "totals_checked": self.totals_checked,

@@ -18,7 +18,7 @@ done are recorded, and the external ids make the rerun safe.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from itertools import islice
@@ -40,33 +40,22 @@ from shopify_assets.mapping.partners import (
 )
 from shopify_assets.odoo.gateway import PARTNER, OdooGateway
 from shopify_assets.reconcile.addresses import AddressOutcome, sync_child_addresses
+from shopify_assets.reconcile.report import SyncReport
 from shopify_assets.shopify.models import Customer
 
 RESOURCE = "customer"
 
 
 @dataclass
-class PartnerSyncReport:
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    failed: int = 0
-    conflicts_odoo_kept: int = 0
+class PartnerSyncReport(SyncReport):
     addresses_created: int = 0
     addresses_updated: int = 0
     addresses_archived: int = 0
-    errors: list[RecordIssue] = field(default_factory=list)
-    warnings: list[RecordIssue] = field(default_factory=list)
-    rpc: dict[str, int | float] = field(default_factory=dict)
 
     def metadata(self) -> dict[str, Any]:
         """Counts, the per-record problems and the RPC numbers, for materialization metadata."""
         return {
-            "created": self.created,
-            "updated": self.updated,
-            "skipped": self.skipped,
-            "failed": self.failed,
-            "conflicts_odoo_kept": self.conflicts_odoo_kept,
+            **self.counts(),
             "addresses_created": self.addresses_created,
             "addresses_updated": self.addresses_updated,
             "addresses_archived": self.addresses_archived,

@@ -46,40 +46,31 @@ from shopify_assets.reconcile.product_state import (
     OdooVariant,
     read_templates,
 )
+from shopify_assets.reconcile.report import SyncReport
 from shopify_assets.shopify.models import Product
 
 RESOURCE = "product"
 
 
 @dataclass
-class ProductSyncReport:
+class ProductSyncReport(SyncReport):
+    """`skipped`: unchanged, or Odoo's unexported edits kept."""
+
     records: int = 0  # products reconciled: neither deferred nor skipped for their SKU
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0  # unchanged, or Odoo's unexported edits kept
-    failed: int = 0
     deferred: int = 0  # media still processing: waiting in the ledger, retried by the next run
     invalid_sku: int = 0
-    conflicts_odoo_kept: int = 0
     conflicts_shopify_won: int = 0
     variants: int = 0  # variants of the templates created or updated
     bin_field: str | None = None  # where bins went; None when the database lacks the configured field
-    errors: list[RecordIssue] = field(default_factory=list)
     invalid: list[RecordIssue] = field(default_factory=list)
     waiting: list[RecordIssue] = field(default_factory=list)
-    warnings: list[RecordIssue] = field(default_factory=list)
-    rpc: dict[str, int | float] = field(default_factory=dict)
 
     def metadata(self) -> dict[str, Any]:
         return {
             "records": self.records,
-            "created": self.created,
-            "updated": self.updated,
-            "skipped": self.skipped,
-            "failed": self.failed,
+            **self.counts(),
             "deferred": self.deferred,
             "invalid_sku": self.invalid_sku,
-            "conflicts_odoo_kept": self.conflicts_odoo_kept,
             "conflicts_shopify_won": self.conflicts_shopify_won,
             "variants": self.variants,
             "bins_stored_in": self.bin_field or "(nowhere: the field is missing)",
