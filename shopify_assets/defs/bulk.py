@@ -9,6 +9,7 @@ import os
 
 from dagster import AssetExecutionContext
 
+from shopify_assets.defs.config import seconds_from_env
 from shopify_assets.landing.store import LandingStore
 from shopify_assets.shopify.bulk import BulkQueryRunner, JsonFileBulkState
 from shopify_assets.shopify.bulk_mutation import BulkMutationRunner
@@ -33,28 +34,15 @@ MAX_WAIT_ENV, DEFAULT_MAX_WAIT_SECONDS = "SYNC_BULK_MAX_WAIT_SECONDS", 6 * 3600.
 BUSY_WAIT_ENV, DEFAULT_BUSY_WAIT_SECONDS = "SYNC_BULK_BUSY_WAIT_SECONDS", 300.0
 
 
-def _seconds(name: str, default: float) -> float:
-    raw = (os.environ.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = -1.0
-    if not seconds > 0 or seconds == float("inf"):
-        raise ValueError(f"{name} must be a number of seconds above 0, got {raw!r}")
-    return seconds
-
-
 def bulk_query_runner(client: ShopifyClient) -> BulkQueryRunner:
-    return BulkQueryRunner(client, max_wait=_seconds(MAX_WAIT_ENV, DEFAULT_MAX_WAIT_SECONDS))
+    return BulkQueryRunner(client, max_wait=seconds_from_env(MAX_WAIT_ENV, DEFAULT_MAX_WAIT_SECONDS))
 
 
 def bulk_mutation_runner(client: ShopifyClient) -> BulkMutationRunner:
     return BulkMutationRunner(
         client,
-        max_wait=_seconds(MAX_WAIT_ENV, DEFAULT_MAX_WAIT_SECONDS),
-        busy_wait=_seconds(BUSY_WAIT_ENV, DEFAULT_BUSY_WAIT_SECONDS),
+        max_wait=seconds_from_env(MAX_WAIT_ENV, DEFAULT_MAX_WAIT_SECONDS),
+        busy_wait=seconds_from_env(BUSY_WAIT_ENV, DEFAULT_BUSY_WAIT_SECONDS),
     )
 
 

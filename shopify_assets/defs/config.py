@@ -1,6 +1,9 @@
-"""Run config shared by the import assets."""
+"""Run config shared by the import assets, and the settings they read from the environment."""
 
 from __future__ import annotations
+
+import math
+import os
 
 from dagster import Config
 from pydantic import Field
@@ -14,3 +17,19 @@ class ImportConfig(Config):
             "fetched and reconciled. Empty (manual runs and backfills): the whole window of the partitions."
         ),
     )
+
+
+def seconds_from_env(name: str, default: float, *, zero_allowed: bool = False) -> float:
+    """A duration setting, read when a run starts (an operator changes it without a reload); a value that
+    is not a finite number of seconds (above 0 unless `zero_allowed`) is refused naming the variable."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not zero_allowed):
+        wanted = "0 or more" if zero_allowed else "above 0"
+        raise ValueError(f"{name} must be a number of seconds ({wanted}), got {raw!r}")
+    return seconds

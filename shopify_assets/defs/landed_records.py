@@ -6,12 +6,12 @@ failed (or wait) on an earlier run are read again after the partitions' records,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from shopify_assets.landing.store import LandedRecord
+from shopify_assets.landing.store import LandedRecord, LandingStore
 from shopify_assets.mapping.partners import RecordIssue
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -27,13 +27,20 @@ class LandedRecords(Generic[ModelT]):
     """Iterate (model, raw payload) over landed records, each id once; count and collect issues on the way.
 
     `retry` are records of earlier runs to try again; they come after the partitions' records and
-    are counted in `retried` when not already among them.
+    are counted in `retried` when not already among them. `expected`: how many records `records`
+    holds, when known (a whole window's count from the landing index), for progress logs.
     """
 
     def __init__(
-        self, model: type[ModelT], records: Iterable[LandedRecord], *, retry: Iterable[LandedRecord] = ()
+        self,
+        model: type[ModelT],
+        records: Iterable[LandedRecord],
+        *,
+        retry: Iterable[LandedRecord] = (),
+        expected: int | None = None,
     ) -> None:
         self._model = model
+        self.expected = expected
         self._sources = ((records, False), (retry, True))
         self.count = 0
         self.retried = 0
@@ -54,3 +61,8 @@ class LandedRecords(Generic[ModelT]):
                     self.issues.append(validation_issue(record.id, error))
                     continue
                 yield parsed, record.payload
+
+
+def window_count(store: LandingStore, partition_keys: Sequence[str], changed_since: str | None) -> int | None:
+    """How many records a run reads from its partitions: known for a whole window, not for changes only."""
+    return None if changed_since else store.count(partition_keys)

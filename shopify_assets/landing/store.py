@@ -111,9 +111,17 @@ class LandingStore:
                     found[record_id] = key
         return found
 
-    def count(self) -> int:
+    def count(self, partition_keys: Sequence[str] | None = None) -> int:
+        """Records landed, in all partitions or in `partition_keys`; read from the index, not the files."""
         with closing(self._connect()) as db:
-            return db.execute("SELECT COUNT(*) FROM landed").fetchone()[0]
+            if partition_keys is None:
+                return db.execute("SELECT COUNT(*) FROM landed").fetchone()[0]
+            total = 0
+            for start in range(0, len(partition_keys), 500):
+                chunk = list(partition_keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                total += db.execute(f"SELECT COUNT(*) FROM landed WHERE partition_key IN ({marks})", chunk).fetchone()[0]
+            return total
 
     # -- writing -------------------------------------------------------------------------
 

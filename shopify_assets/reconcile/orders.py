@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from itertools import islice
 from typing import Any
 
 from shopify_assets.ledger import LedgerEntry, LedgerStatus, SyncLedger
@@ -55,7 +54,7 @@ from shopify_assets.odoo.errors import OdooDataError
 from shopify_assets.odoo.gateway import OdooGateway, parse_odoo_datetime
 from shopify_assets.reconcile.order_catalog import OrderCatalog, OrderSyncOptions
 from shopify_assets.reconcile.order_partners import OrderPartners, resolve_order_partners
-from shopify_assets.reconcile.report import SyncReport
+from shopify_assets.reconcile.report import Progress, SyncReport, reconcile_in_batches
 from shopify_assets.shopify.models import Order
 
 RESOURCE = "order"
@@ -176,26 +175,19 @@ def sync_orders(
     shop: str,
     options: OrderSyncOptions = DEFAULT_OPTIONS,
     batch_size: int = 100,
+    progress: Progress | None = None,
 ) -> OrderSyncReport:
     """Create or update one Odoo sale order per Shopify order.
 
     Items are Orders, or (Order, raw payload) pairs as landed. To retry, pass the orders whose ids
     the ledger lists as failed or waiting again.
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     report = OrderSyncReport()
     reconciler = _Reconciler(gateway, ledger, shop, OrderCatalog(gateway, options), report)
-    for batch in _batches((item[0] if isinstance(item, tuple) else item for item in orders), batch_size):
-        reconciler.run(batch)
+    reconcile_in_batches(orders, batch_size, reconciler.run, report, progress)
     report.rpc = gateway.stats.metadata()
     return report
 
-
-def _batches(orders: Iterable[Order], size: int) -> Iterator[list[Order]]:
-    iterator = iter(orders)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 class _Reconciler:

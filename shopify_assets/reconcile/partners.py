@@ -17,11 +17,10 @@ done are recorded, and the external ids make the rerun safe.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
-from itertools import islice
 from typing import Any
 
 from shopify_assets.ledger import LedgerEntry, LedgerStatus, SyncLedger
@@ -40,7 +39,7 @@ from shopify_assets.mapping.partners import (
 )
 from shopify_assets.odoo.gateway import PARTNER, OdooGateway
 from shopify_assets.reconcile.addresses import AddressOutcome, sync_child_addresses
-from shopify_assets.reconcile.report import SyncReport
+from shopify_assets.reconcile.report import Progress, SyncReport, reconcile_in_batches
 from shopify_assets.shopify.models import Customer
 
 RESOURCE = "customer"
@@ -100,26 +99,19 @@ def sync_partners(
     ledger: SyncLedger,
     shop: str,
     batch_size: int = 100,
+    progress: Progress | None = None,
 ) -> PartnerSyncReport:
     """Create or update one Odoo contact per Shopify customer.
 
     Items are Customers, or (Customer, raw payload) pairs as landed; only the Customer is read.
     To retry failures, pass the customers whose ids `ledger.failed(shop, "customer")` lists again.
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     report = PartnerSyncReport()
     reconciler = _Reconciler(gateway, ledger, shop, report)
-    for batch in _batches((item[0] if isinstance(item, tuple) else item for item in customers), batch_size):
-        reconciler.run(batch)
+    reconcile_in_batches(customers, batch_size, reconciler.run, report, progress)
     report.rpc = gateway.stats.metadata()
     return report
 
-
-def _batches(customers: Iterable[Customer], size: int) -> Iterator[list[Customer]]:
-    iterator = iter(customers)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 class _Reconciler:

@@ -18,11 +18,10 @@ Per batch:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from enum import Enum
-from itertools import islice
 from typing import Any
 
 from shopify_assets.ledger import LedgerEntry, LedgerStatus, SyncLedger
@@ -46,7 +45,7 @@ from shopify_assets.reconcile.product_state import (
     OdooVariant,
     read_templates,
 )
-from shopify_assets.reconcile.report import SyncReport
+from shopify_assets.reconcile.report import Progress, SyncReport, reconcile_in_batches
 from shopify_assets.shopify.models import Product
 
 RESOURCE = "product"
@@ -130,25 +129,18 @@ def sync_products(
     shop: str,
     mapping: ProductMapping | None = None,
     batch_size: int = 100,
+    progress: Progress | None = None,
 ) -> ProductSyncReport:
     """Create or update one Odoo template (and its variants) per Shopify product.
 
     Items are Products, or (Product, raw payload) pairs as landed; only the Product is read.
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     report = ProductSyncReport()
     reconciler = _Reconciler(gateway, ledger, shop, mapping or ProductMapping(), report)
-    for batch in _batches((item[0] if isinstance(item, tuple) else item for item in products), batch_size):
-        reconciler.run(batch)
+    reconcile_in_batches(products, batch_size, reconciler.run, report, progress)
     report.rpc = gateway.stats.metadata()
     return report
 
-
-def _batches(products: Iterable[Product], size: int) -> Iterator[list[Product]]:
-    iterator = iter(products)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 class _Reconciler:

@@ -12,7 +12,7 @@ from shopify_assets.defs.extraction import extract_window
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.customers.partitions import customer_partitions
 from shopify_assets.defs.customers.landed import reconcile_partners
-from shopify_assets.defs.landed_records import LandedRecords
+from shopify_assets.defs.landed_records import LandedRecords, window_count
 from shopify_assets.defs.resources import LandingResource, LedgerResource, ShopifyResource
 from shopify_assets.odoo.resource import OdooResource
 from shopify_assets.reconcile.partners import RESOURCE as PARTNER_RESOURCE
@@ -74,6 +74,7 @@ def odoo_partners(
             Customer,
             store.read_partitions(context.partition_keys, changed_since=config.changed_since),
             retry=store.read_ids(sync_ledger.failed(shop, PARTNER_RESOURCE)),
+            expected=window_count(store, context.partition_keys, config.changed_since),
         )
         metadata = reconcile_partners(context.log, landed, shop=shop, odoo=odoo, sync_ledger=sync_ledger)
     return MaterializeResult(metadata=metadata)

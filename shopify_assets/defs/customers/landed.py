@@ -7,7 +7,7 @@ from typing import Any
 from dagster import DagsterLogManager, MetadataValue
 
 from shopify_assets.defs.landed_records import LandedRecords
-from shopify_assets.defs.metadata import issues_table, log_issues
+from shopify_assets.defs.metadata import ProgressLog, issues_table, log_issues
 from shopify_assets.ledger.store import SyncLedger
 from shopify_assets.odoo.resource import OdooResource
 from shopify_assets.reconcile.partners import sync_partners
@@ -24,7 +24,10 @@ def reconcile_partners(
 ) -> dict[str, Any]:
     """Create or update the partners of `landed`; log every problem; return the materialization metadata."""
     with odoo.get_gateway() as gateway:
-        report = sync_partners(landed, gateway=gateway, ledger=sync_ledger, shop=shop, batch_size=odoo.batch_size)
+        report = sync_partners(
+            landed, gateway=gateway, ledger=sync_ledger, shop=shop, batch_size=odoo.batch_size,
+            progress=ProgressLog(log.info, "customers", total=landed.expected),
+        )  # fmt: skip
     errors = [*landed.issues, *report.errors]
     log_issues(log.warning, "customer {shopify_id} not synced: {field}: {message}", errors)
     log_issues(log.info, "customer {shopify_id}: {field}: {message}", report.warnings)

@@ -10,6 +10,7 @@ from dagster import (
 
 from shopify_assets.defs.extraction import extract_window
 from shopify_assets.defs.config import ImportConfig
+from shopify_assets.defs.landed_records import window_count
 from shopify_assets.defs.orders.landed import TOTALS_CHECK, landed_with_retries, reconcile_orders
 from shopify_assets.defs.orders.partitions import order_partitions
 from shopify_assets.defs.orders.settings import order_sync_options
@@ -78,8 +79,9 @@ def odoo_sale_orders(
     shop = shopify.settings().shop
     with ledger.get_ledger() as sync_ledger:
         landed = landed_with_retries(
-            store, store.read_partitions(context.partition_keys, changed_since=config.changed_since), sync_ledger, shop
-        )
+            store, store.read_partitions(context.partition_keys, changed_since=config.changed_since), sync_ledger, shop,
+            expected=window_count(store, context.partition_keys, config.changed_since),
+        )  # fmt: skip
         outcome = reconcile_orders(
             context.log, landed, shop=shop, odoo=odoo, sync_ledger=sync_ledger, options=order_sync_options()
         )

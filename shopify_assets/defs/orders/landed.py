@@ -14,7 +14,7 @@ from typing import Any
 from dagster import AssetCheckResult, AssetCheckSeverity, DagsterLogManager, MetadataValue
 
 from shopify_assets.defs.landed_records import LandedRecords
-from shopify_assets.defs.metadata import MAX_ISSUE_ROWS, issues_table, log_issues
+from shopify_assets.defs.metadata import MAX_ISSUE_ROWS, ProgressLog, issues_table, log_issues
 from shopify_assets.landing.store import LandedRecord, LandingStore
 from shopify_assets.ledger import LedgerStatus, SyncLedger
 from shopify_assets.odoo.resource import OdooResource
@@ -26,15 +26,19 @@ TOTALS_CHECK = "totals_match_shopify"
 RETRIED_STATUSES = (LedgerStatus.FAILED, LedgerStatus.WAITING)
 
 
-def landed_orders(records: Iterable[LandedRecord], *, retry: Iterable[LandedRecord] = ()) -> LandedRecords[Order]:
-    return LandedRecords(Order, records, retry=retry)
+def landed_orders(
+    records: Iterable[LandedRecord], *, retry: Iterable[LandedRecord] = (), expected: int | None = None
+) -> LandedRecords[Order]:
+    return LandedRecords(Order, records, retry=retry, expected=expected)
 
 
 def landed_with_retries(
-    store: LandingStore, records: Iterable[LandedRecord], sync_ledger: SyncLedger, shop: str
+    store: LandingStore, records: Iterable[LandedRecord], sync_ledger: SyncLedger, shop: str, expected: int | None = None
 ) -> LandedRecords[Order]:
-    """The partitions' orders, then those whose last attempt failed or waits for a product."""
-    return landed_orders(records, retry=store.read_ids(sync_ledger.ids_with_status(shop, RESOURCE, RETRIED_STATUSES)))
+    """The partitions' orders (`expected` of them, when known), then those whose last attempt failed or
+    waits for a product."""
+    retry = store.read_ids(sync_ledger.ids_with_status(shop, RESOURCE, RETRIED_STATUSES))
+    return landed_orders(records, retry=retry, expected=expected)
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,9 @@ def reconcile_orders(
     """Create or update the sale orders of `landed`; log every problem; return metadata and the totals check."""
     with odoo.get_gateway() as gateway:
         report = sync_orders(
-            landed, gateway=gateway, ledger=sync_ledger, shop=shop, options=options, batch_size=odoo.batch_size
-        )
+            landed, gateway=gateway, ledger=sync_ledger, shop=shop, options=options, batch_size=odoo.batch_size,
+            progress=ProgressLog(log.info, "orders", total=landed.expected),
+        )  # fmt: skip
     errors = [*landed.issues, *report.errors]
     log_issues(log.warning, "order {shopify_id} not synced: {field}: {message}", errors)
     log_issues(log.info, "order {shopify_id} waits: {message}", report.waiting_reasons)

@@ -20,7 +20,7 @@ from shopify_assets.defs.bulk import bulk_mutation_runner
 from shopify_assets.defs.extraction import extract_window
 from shopify_assets.defs.config import ImportConfig
 from shopify_assets.defs.metadata import client_metadata, issues_table, log_issues
-from shopify_assets.defs.landed_records import LandedRecords
+from shopify_assets.defs.landed_records import LandedRecords, window_count
 from shopify_assets.defs.products.landed import LANDING, reconcile_products
 from shopify_assets.defs.products.partitions import product_partitions
 from shopify_assets.defs.products.settings import ProductSettings
@@ -119,6 +119,7 @@ def odoo_products(
             Product,
             store.read_partitions(context.partition_keys, changed_since=config.changed_since),
             retry=store.read_ids(retry),
+            expected=window_count(store, context.partition_keys, config.changed_since),
         )
         metadata = reconcile_products(
             context.log, landed, shop=shop, odoo=odoo, sync_ledger=sync_ledger, settings=product_settings

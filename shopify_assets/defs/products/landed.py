@@ -10,7 +10,7 @@ from typing import Any
 from dagster import DagsterLogManager, MetadataValue
 
 from shopify_assets.defs.landed_records import LandedRecords
-from shopify_assets.defs.metadata import issues_table, log_issues
+from shopify_assets.defs.metadata import ProgressLog, issues_table, log_issues
 from shopify_assets.defs.products.settings import ProductSettings
 from shopify_assets.ledger import SyncLedger
 from shopify_assets.odoo.resource import OdooResource
@@ -32,8 +32,9 @@ def reconcile_products(
     """Create or update the templates of `landed`; log every problem; return the materialization metadata."""
     with odoo.get_gateway() as gateway:
         report = sync_products(
-            landed, gateway=gateway, ledger=sync_ledger, shop=shop, mapping=settings.mapping, batch_size=odoo.batch_size
-        )
+            landed, gateway=gateway, ledger=sync_ledger, shop=shop, mapping=settings.mapping, batch_size=odoo.batch_size,
+            progress=ProgressLog(log.info, "products", total=landed.expected),
+        )  # fmt: skip
     errors = [*landed.issues, *report.errors]
     log_issues(log.warning, "product {shopify_id} not synced: {field}: {message}", errors)
     log_issues(log.warning, "product {shopify_id} skipped until its SKU is fixed: {field}: {message}", report.invalid)
