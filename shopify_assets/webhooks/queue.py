@@ -15,7 +15,21 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Engine, Index, Integer, MetaData, String, Table, Text, create_engine, event, func, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
@@ -73,6 +87,13 @@ class QueuedEvent:
     payload: str
 
 
+# PostgreSQL hands out `seq` when a row is inserted but shows the row when its transaction commits, so
+# two receivers storing at once could make seq 6 visible before seq 5; the sensor, having read up to 6,
+# would never plan 5. Each insert first takes this transaction-scoped advisory lock (the same key in
+# every receiver process): rows become visible in seq order. SQLite has one writer at a time already.
+INSERT_LOCK_KEY = 0x5B0F1E7
+
+
 class WebhookQueue:
     """The queue over any SQLAlchemy URL; SQLite and PostgreSQL are supported."""
 
@@ -121,6 +142,8 @@ class WebhookQueue:
             .on_conflict_do_nothing(index_elements=["event_id"])
         )
         with self._writing(), self._engine.begin() as conn:
+            if not self._is_sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INSERT_LOCK_KEY})
             return conn.execute(stmt).rowcount == 1
 
     def pending(self, limit: int, *, after: int = 0, through: int | None = None) -> list[QueuedEvent]:

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
 from dagster import AssetKey, DagsterInstance
 
 from shopify_assets.cli import FULL_IMPORTS, execute_full_import
 
 POSTGRES_HOME = Path(__file__).resolve().parents[2] / "dagster_home" / "postgres"
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-
-
-@pytest.fixture
-def postgres_database():
-    try:
-        admin = psycopg2.connect(dbname="postgres", connect_timeout=3, **PG)
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"no PostgreSQL server on 127.0.0.1:5432 ({error.__class__.__name__})")
-    admin.autocommit = True
-    name = f"dagster_test_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
 
 
 @pytest.mark.postgres

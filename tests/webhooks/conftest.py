@@ -74,7 +74,8 @@ def start_receiver(tmp_path: Path) -> Iterator[Callable[..., Receiver]]:
             process = start_emulator(
                 "shopify_assets.webhooks", [], log_path=tmp_path / f"receiver_{len(started)}.log", health_path="/health"
             )
-        receiver = Receiver(process, WebhookQueue(f"sqlite:///{home / 'webhook_events.sqlite'}"), secret)
+        queue_url = settings.get("WEBHOOK_QUEUE_DSN") or f"sqlite:///{home / 'webhook_events.sqlite'}"
+        receiver = Receiver(process, WebhookQueue(queue_url), secret)
         started.append(receiver)
         return receiver
 

@@ -13,6 +13,7 @@ import pytest
 from shopify_assets.webhooks.queue import EventStatus
 from shopify_assets.webhooks.settings import WebhookSettingsError, webhook_shop_domain
 from shopify_assets.webhooks.signature import sign
+from tests.fixtures.postgres import postgres_url
 
 
 def test_forged_signature_is_refused_and_nothing_is_stored(start_receiver):
@@ -107,3 +108,12 @@ def test_a_burst_of_1000_deliveries_is_acknowledged_within_5_s_each_and_all_stor
     stored = receiver.queue.events()
     assert len(stored) == 1000
     assert {event["event_id"] for event in stored} == {f"burst-{index}" for index in range(1000)}
+
+
+@pytest.mark.postgres
+def test_the_receiver_stores_into_postgresql_when_told_to(start_receiver, postgres_database):
+    receiver = start_receiver(environ={"WEBHOOK_QUEUE_DSN": postgres_url(postgres_database)})
+    answers = [receiver.deliver("orders/create", {"id": 5}, "event-5") for _ in range(2)]
+    assert [answer.json()["duplicate"] for answer in answers] == [False, True]
+    assert [(event["event_id"], event["status"]) for event in receiver.queue.events()] == [("event-5", EventStatus.PENDING)]
+    assert "postgresql" in repr(receiver.queue)  # read back from PostgreSQL, not a SQLite file
