@@ -103,6 +103,7 @@ class _Item:
     shopify_won_conflict: bool = False
     wrote: bool = False
     failure: tuple[str, str] | None = None  # (Shopify field, message)
+    unchanged: bool = False  # nothing happened in Shopify since its last sync
 
     @property
     def shopify_id(self) -> str:
@@ -172,6 +173,7 @@ class _Reconciler:
                 items.append(item_or_entry)
             elif item_or_entry is not None:
                 entries.append(item_or_entry)
+        items = self._unless_unchanged(items)
         self._match(items)
         for item in items:
             item.decision = self._decide(item)
@@ -209,9 +211,28 @@ class _Reconciler:
             and previous.content_hash == digest
             and previous.shopify_updated_at == product.updated_at
         ):
-            self.report.skipped += 1  # nothing happened in Shopify since the last sync
-            return None
+            return _Item(product, values, digest, previous, unchanged=True)
         return _Item(product, values, digest, previous)
+
+    def _unless_unchanged(self, items: list[_Item]) -> list[_Item]:
+        """The items to reconcile: all but those unchanged in Shopify whose template is still in Odoo
+        (skipped, without reading them). A template deleted in Odoo since is created again, as the
+        full reconciliation exists to repair such a drift; archived ones still exist and are left alone."""
+        unchanged = [item for item in items if item.unchanged and item.previous and item.previous.odoo_id]
+        present = self.gateway.write_dates(TEMPLATE, [item.previous.odoo_id for item in unchanged if item.previous])
+        kept: list[_Item] = []
+        for item in items:
+            odoo_id = item.previous.odoo_id if item.previous is not None else None
+            if not item.unchanged:
+                kept.append(item)
+            elif odoo_id is None or odoo_id in present:
+                self.report.skipped += 1  # nothing happened in Shopify since the last sync, nor to the template
+            else:
+                item.unchanged = False
+                message = f"template {odoo_id} was deleted in Odoo while the product was unchanged: synced again"
+                self.report.warnings.append(RecordIssue(item.shopify_id, "template", message))
+                kept.append(item)
+        return kept
 
     # -- 2. finding the templates -----------------------------------------------------------
 

@@ -137,6 +137,25 @@ def test_demo_products_become_exactly_their_templates_and_variants_and_a_rerun_c
     assert (second["created"], second["updated"], second["skipped"], second["failed"]) == (0, 0, len(valid), 0)
 
 
+def test_a_template_deleted_in_odoo_is_synced_again_by_the_next_full_import(start_pipeline):
+    pipeline = start_pipeline(products=12, seed=5)
+    shop = shopify_products(pipeline)
+    finish_media(pipeline, shop)
+    valid = [pid for pid, product in shop.items() if valid_sku(product)]
+    assert imported(pipeline)["created"] == len(valid)
+    victim = valid[0]
+    deleted = template_of(pipeline, victim)
+    odoo = pipeline.odoo_client()
+    odoo.execute_kw("product.template", "unlink", [[deleted]])
+
+    again = imported(pipeline)  # nothing changed in Shopify
+    assert (again["created"], again["updated"], again["skipped"], again["failed"]) == (1, 0, len(valid) - 1, 0)
+    assert victim in again["warning_details"] and f"template {deleted} was deleted in Odoo" in again["warning_details"]
+    assert template_of(pipeline, victim) != deleted
+    assert_in_agreement(pipeline, valid)
+    assert imported(pipeline)["skipped"] == len(valid)  # and then it rests
+
+
 def test_prices_changed_in_odoo_reach_shopify_and_do_not_come_back(start_pipeline):
     pipeline = start_pipeline(products=30, seed=2)
     finish_media(pipeline, shopify_products(pipeline))
