@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from graphql import GraphQLInterfaceType, GraphQLSchema, build_schema
+from graphql import GraphQLInterfaceType, GraphQLSchema, GraphQLUnionType, build_schema
 
 from emulators.shopify.nodes import MUTATION_RESOLVERS, ROOT_RESOLVERS, resolve_abstract_type
 
@@ -25,6 +25,6 @@ def executable_schema(path: Path = SCHEMA_PATH) -> GraphQLSchema:
         for name in root.fields:
             root.fields[name].resolve = resolvers[name]
     for named_type in schema.type_map.values():
-        if isinstance(named_type, GraphQLInterfaceType):
+        if isinstance(named_type, (GraphQLInterfaceType, GraphQLUnionType)):
             named_type.resolve_type = resolve_abstract_type
     return schema

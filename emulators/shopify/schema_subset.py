@@ -38,12 +38,14 @@ from graphql import (
     SchemaDefinitionNode,
     TypeDefinitionNode,
     TypeNode,
+    UnionTypeDefinitionNode,
     parse,
     print_ast,
 )
 
 # Root fields and per-type field lists the emulator implements. Object and interface types must be
-# listed here with the fields wanted; scalars, enums and input types are copied whole when referenced.
+# listed here with the fields wanted; scalars, enums, unions and input types are copied whole when
+# referenced (a union's members are object types, so they are listed too).
 WANTED: Mapping[str, tuple[str, ...]] = {
     "QueryRoot": (
         "currentBulkOperation",
@@ -246,11 +248,12 @@ WANTED: Mapping[str, tuple[str, ...]] = {
     "ProductSetUserError": ("code", "field", "message"),
     "ProductDeletePayload": ("deletedProductId", "userErrors"),
     "UserError": ("field", "message"),
-    # Webhooks: `endpoint` is left out, since the subset cannot hold unions yet; `callbackUrl` says the same.
+    # Webhooks. `endpoint` is a union of three endpoint kinds; the emulator delivers over HTTP only.
     "WebhookSubscription": (
         "apiVersion",
         "callbackUrl",
         "createdAt",
+        "endpoint",
         "filter",
         "format",
         "id",
@@ -259,6 +262,9 @@ WANTED: Mapping[str, tuple[str, ...]] = {
         "topic",
         "updatedAt",
     ),
+    "WebhookHttpEndpoint": ("callbackUrl",),
+    "WebhookEventBridgeEndpoint": ("arn",),
+    "WebhookPubSubEndpoint": ("pubSubProject", "pubSubTopic"),
     "ApiVersion": ("displayName", "handle", "supported"),
     "WebhookSubscriptionConnection": ("edges", "nodes", "pageInfo"),
     "WebhookSubscriptionEdge": ("cursor", "node"),
@@ -503,6 +509,12 @@ def cut_subset(real: DocumentNode, wanted: Mapping[str, tuple[str, ...]] = WANTE
             for field in definition.fields or ():
                 used_directives |= _directive_names(field.directives)
                 pending.append((named_type(field.type), f"{name}.{field.name.value}"))
+        elif isinstance(definition, UnionTypeDefinitionNode):
+            # Copied whole (a union with fewer members would differ from the real one); each member is
+            # an object type, so it must be listed in WANTED, even one the emulator never returns.
+            kept[name] = definition
+            for member in definition.types or ():
+                pending.append((member.name.value, f"{name} (union member)"))
         elif isinstance(definition, (ScalarTypeDefinitionNode, EnumTypeDefinitionNode)):
             kept[name] = definition
             if isinstance(definition, EnumTypeDefinitionNode):

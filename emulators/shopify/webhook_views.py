@@ -31,6 +31,13 @@ from emulators.shopify.webhooks import FILTERS, SORT_KEYS, TOPICS, Subscription,
 _UNMODELLED_INPUT = ("filter", "includeFields", "metafieldNamespaces", "metafields")
 
 
+class HttpEndpoint:
+    graphql_type = "WebhookHttpEndpoint"
+
+    def __init__(self, callback_url: str) -> None:
+        self.callbackUrl = callback_url
+
+
 class SubscriptionNode:
     graphql_type = "WebhookSubscription"
 
@@ -39,6 +46,7 @@ class SubscriptionNode:
         self.legacyResourceId = str(subscription.id)
         self.topic = subscription.topic
         self.callbackUrl = subscription.callback_url
+        self.endpoint = HttpEndpoint(subscription.callback_url)
         self.format = subscription.format
         self.apiVersion = {
             "handle": subscription.api_version,

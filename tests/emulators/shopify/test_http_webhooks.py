@@ -78,6 +78,18 @@ def test_subscriptions_are_created_listed_refused_and_deleted(start_shopify: Sta
     assert [n["topic"] for n in data(shop.graphql(LIST))["webhookSubscriptions"]["nodes"]] == ["PRODUCTS_UPDATE"]
 
 
+def test_a_subscriptions_endpoint_is_its_http_callback(start_shopify: StartShopify, receiver: Receiver) -> None:
+    """`endpoint`, the union that replaces the deprecated `callbackUrl`, as Shopify answers it for HTTP."""
+    shop = start_shopify()
+    subscribe(shop, "ORDERS_CREATE", receiver.url)
+    query = """{ webhookSubscriptions(first: 5) { nodes { endpoint { __typename
+        ... on WebhookHttpEndpoint { callbackUrl }
+        ... on WebhookPubSubEndpoint { pubSubProject pubSubTopic }
+        ... on WebhookEventBridgeEndpoint { arn } } } } }"""
+    [node] = data(shop.graphql(query))["webhookSubscriptions"]["nodes"]
+    assert node == {"endpoint": {"__typename": "WebhookHttpEndpoint", "callbackUrl": receiver.url}}
+
+
 def test_a_topic_the_emulator_never_fires_is_not_implemented(start_shopify: StartShopify, receiver: Receiver) -> None:
     shop = start_shopify()
     response = shop.graphql(CREATE, {"topic": "CARTS_CREATE", "url": receiver.url})
