@@ -31,6 +31,11 @@ _ENV_BY_FIELD = {
 }
 
 
+def is_myshopify_domain(value: str) -> bool:
+    """Whether `value` is a shop's own domain, as Shopify names the shop (`my-shop.myshopify.com`)."""
+    return _SHOP_DOMAIN.fullmatch(value.lower()) is not None
+
+
 def normalize_shop(shop: str) -> str:
     """Return the shop's base URL (no trailing slash) from a shop name, a myshopify.com domain or a URL.
 

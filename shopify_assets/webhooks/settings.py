@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from shopify_assets.shopify.errors import ShopifyConfigError
-from shopify_assets.shopify.settings import normalize_shop
+from shopify_assets.shopify.settings import is_myshopify_domain, normalize_shop
 
 SECRET_ENV = "SHOPIFY_WEBHOOK_SECRET"
 FALLBACK_SECRET_ENV = "SHOPIFY_CLIENT_SECRET"
@@ -18,7 +18,6 @@ QUEUE_DSN_ENV = "WEBHOOK_QUEUE_DSN"
 CALLBACK_URL_ENV = "SHOPIFY_WEBHOOK_CALLBACK_URL"
 SHOP_DOMAIN_ENV = "SHOPIFY_WEBHOOK_SHOP_DOMAIN"
 SHOP_ENV = "SHOPIFY_SHOP"
-MYSHOPIFY = ".myshopify.com"
 QUEUE_FILE_NAME = "webhook_events.sqlite"
 
 
@@ -55,7 +54,7 @@ def webhook_shop_domain(environ: Mapping[str, str] = os.environ) -> str | None:
     """
     explicit = environ.get(SHOP_DOMAIN_ENV, "").strip().lower()
     if explicit:
-        if not explicit.endswith(MYSHOPIFY) or "/" in explicit or len(explicit) == len(MYSHOPIFY):
+        if not is_myshopify_domain(explicit):
             raise WebhookSettingsError(f"{SHOP_DOMAIN_ENV} must be a shop's myshopify.com domain, got {explicit!r}")
         return explicit
     shop = environ.get(SHOP_ENV, "").strip()
@@ -65,4 +64,4 @@ def webhook_shop_domain(environ: Mapping[str, str] = os.environ) -> str | None:
         host = urlsplit(normalize_shop(shop)).hostname or ""
     except ShopifyConfigError as error:
         raise WebhookSettingsError(f"{SHOP_ENV}: {error}") from None
-    return host if host.endswith(MYSHOPIFY) else None
+    return host if is_myshopify_domain(host) else None
