@@ -234,11 +234,10 @@ class _Compiler:
         closure answers is a superset of the matches; the smallest is taken, and intersected with those
         of a similar size, as a query planner would. A large one (every picking of a type) is never
         copied: the predicate checks it on the few candidates instead."""
-        sources = [(size, source) for leaf in _conjuncts(node) if (source := self._source(leaf)) is not None
-                   for size in (self._size(source),)]  # fmt: skip
-        if not sources:
+        found_sources = [source for leaf in _conjuncts(node) if (source := self._source(leaf)) is not None]
+        if not found_sources:
             return None
-        sources.sort(key=lambda sized: sized[0])
+        sources = sorted(((self._size(source), source) for source in found_sources), key=lambda sized: sized[0])
         smallest = sources[0][0]
         found = self._materialize(sources[0][1])
         for size, source in sources[1:]:

@@ -102,9 +102,7 @@ class LandingStore:
     def partitions_of(self, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         with closing(self._connect()) as db:
-            for start in range(0, len(ids), 500):
-                chunk = list(ids[start : start + 500])
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _in_chunks(ids):
                 for record_id, key in db.execute(
                     f"SELECT id, partition_key FROM landed WHERE id IN ({marks})", chunk
                 ):
@@ -116,12 +114,10 @@ class LandingStore:
         with closing(self._connect()) as db:
             if partition_keys is None:
                 return db.execute("SELECT COUNT(*) FROM landed").fetchone()[0]
-            total = 0
-            for start in range(0, len(partition_keys), 500):
-                chunk = list(partition_keys[start : start + 500])
-                marks = ",".join("?" * len(chunk))
-                total += db.execute(f"SELECT COUNT(*) FROM landed WHERE partition_key IN ({marks})", chunk).fetchone()[0]
-            return total
+            return sum(
+                db.execute(f"SELECT COUNT(*) FROM landed WHERE partition_key IN ({marks})", chunk).fetchone()[0]
+                for chunk, marks in _in_chunks(partition_keys)
+            )
 
     # -- writing -------------------------------------------------------------------------
 
@@ -231,3 +227,10 @@ class LandingStore:
             for row in rows:
                 handle.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
         os.replace(tmp, path)
+
+
+def _in_chunks(values: Sequence[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """`values` in chunks small enough for one SQL `IN (...)`, each with its placeholders."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start : start + size])
+        yield chunk, ",".join("?" * len(chunk))

@@ -189,7 +189,6 @@ def sync_orders(
     return report
 
 
-
 class _Reconciler:
     def __init__(
         self, gateway: OdooGateway, ledger: SyncLedger, shop: str, catalog: OrderCatalog, report: OrderSyncReport

@@ -113,7 +113,6 @@ def sync_partners(
     return report
 
 
-
 class _Reconciler:
     def __init__(self, gateway: OdooGateway, ledger: SyncLedger, shop: str, report: PartnerSyncReport) -> None:
         self.gateway = gateway

@@ -143,7 +143,6 @@ def sync_products(
     return report
 
 
-
 class _Reconciler:
     def __init__(
         self, gateway: OdooGateway, ledger: SyncLedger, shop: str, mapping: ProductMapping, report: ProductSyncReport
