@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 
 from dagster import Config
 from pydantic import Field
@@ -33,3 +34,19 @@ def seconds_from_env(name: str, default: float, *, zero_allowed: bool = False) -
         wanted = "0 or more" if zero_allowed else "above 0"
         raise ValueError(f"{name} must be a number of seconds ({wanted}), got {raw!r}")
     return seconds
+
+
+def count_from_env(
+    name: str, default: int, *, low: int, high: int, environ: Mapping[str, str] = os.environ
+) -> int:
+    """A whole-number setting from `low` to `high`; anything else is refused naming the variable."""
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
+    return value

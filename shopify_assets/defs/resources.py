@@ -15,9 +15,11 @@ from pathlib import Path
 from dagster import ConfigurableResource, EnvVar
 from pydantic import PrivateAttr
 
+from shopify_assets.defs.config import count_from_env
 from shopify_assets.landing.store import LandingStore
 from shopify_assets.ledger.store import LEDGER_DSN_ENV, SyncLedger
-from shopify_assets.odoo.resource import OdooResource
+from shopify_assets.odoo.errors import OdooConfigError
+from shopify_assets.odoo.resource import DEFAULT_BATCH_SIZE, OdooResource
 from shopify_assets.odoo.settings import OdooSettings
 from shopify_assets.shopify.client import ShopifyClient
 from shopify_assets.shopify.settings import ShopifySettings
@@ -25,6 +27,8 @@ from shopify_assets.shopify.settings import ShopifySettings
 # Where `make demo` / `make ui` run the emulators. Only used when the variables are unset.
 EMULATOR_SHOPIFY_URL = "http://127.0.0.1:8780"
 EMULATOR_SHOPIFY_TOKEN = "shpat_emulator"
+ODOO_BATCH_SIZE_ENV = "ODOO_BATCH_SIZE"
+MAX_ODOO_BATCH_SIZE = 1000
 EMULATOR_ODOO = {"url": "http://127.0.0.1:8769", "db": "odoo", "username": "admin", "password": "admin"}
 
 
@@ -85,12 +89,18 @@ def ledger_resource_from_env(environ: Mapping[str, str] = os.environ) -> LedgerR
 
 def odoo_resource_from_env(environ: Mapping[str, str] = os.environ) -> OdooResource:
     """Validate the ODOO_* variables now (failing the load with a clear message) and bind them as EnvVars."""
+    try:
+        batch_size = count_from_env(ODOO_BATCH_SIZE_ENV, DEFAULT_BATCH_SIZE, low=1, high=MAX_ODOO_BATCH_SIZE,
+                                    environ=environ)  # fmt: skip
+    except ValueError as exc:
+        raise OdooConfigError(str(exc)) from None
     if not environ.get("ODOO_URL"):
-        return OdooResource(**EMULATOR_ODOO)
+        return OdooResource(**EMULATOR_ODOO, batch_size=batch_size)
     OdooSettings.from_env(environ)
     return OdooResource(
-        url=EnvVar("ODOO_URL"), db=EnvVar("ODOO_DB"), username=EnvVar("ODOO_USERNAME"), password=EnvVar("ODOO_PASSWORD")
-    )
+        url=EnvVar("ODOO_URL"), db=EnvVar("ODOO_DB"), username=EnvVar("ODOO_USERNAME"), password=EnvVar("ODOO_PASSWORD"),
+        batch_size=batch_size,
+    )  # fmt: skip
 
 
 def shopify_resource_from_env(environ: Mapping[str, str] = os.environ) -> ShopifyResource:

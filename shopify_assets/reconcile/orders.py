@@ -65,6 +65,9 @@ READBACK_FIELDS = ["state", "write_date", "order_line", "amount_total", "currenc
 EDITABLE_STATES = ("draft", "sent")
 TOTAL_TOLERANCE = CENT
 CANCEL_CONTEXT = {"disable_cancel_warning": True}
+# Orders per action_confirm / action_cancel call, whatever the batch: confirming runs the stock rules
+# (pickings, moves), the heaviest work per order on a real server, so these calls stay short.
+WORKFLOW_BATCH = 100
 DEFAULT_OPTIONS = OrderSyncOptions()
 
 
@@ -175,6 +178,7 @@ def sync_orders(
     shop: str,
     options: OrderSyncOptions = DEFAULT_OPTIONS,
     batch_size: int = 100,
+    workflow_batch: int = WORKFLOW_BATCH,
     progress: Progress | None = None,
 ) -> OrderSyncReport:
     """Create or update one Odoo sale order per Shopify order.
@@ -183,7 +187,7 @@ def sync_orders(
     the ledger lists as failed or waiting again.
     """
     report = OrderSyncReport()
-    reconciler = _Reconciler(gateway, ledger, shop, OrderCatalog(gateway, options), report)
+    reconciler = _Reconciler(gateway, ledger, shop, OrderCatalog(gateway, options), report, workflow_batch)
     reconcile_in_batches(orders, batch_size, reconciler.run, report, progress)
     report.rpc = gateway.stats.metadata()
     return report
@@ -191,8 +195,17 @@ def sync_orders(
 
 class _Reconciler:
     def __init__(
-        self, gateway: OdooGateway, ledger: SyncLedger, shop: str, catalog: OrderCatalog, report: OrderSyncReport
+        self,
+        gateway: OdooGateway,
+        ledger: SyncLedger,
+        shop: str,
+        catalog: OrderCatalog,
+        report: OrderSyncReport,
+        workflow_batch: int,
     ) -> None:
+        if workflow_batch < 1:
+            raise ValueError(f"workflow_batch must be at least 1, got {workflow_batch}")
+        self.workflow_batch = workflow_batch
         self.gateway = gateway
         self.ledger = ledger
         self.shop = shop
@@ -503,10 +516,16 @@ class _Reconciler:
     def _each(
         self, items: list[_Pending], method: str, kwargs: Mapping[str, Any]
     ) -> Iterator[tuple[_Pending, str | None]]:
-        """Call `method` on all the orders at once; when Odoo refuses, order by order to find which.
+        """Call `method` on `workflow_batch` orders at a time; when Odoo refuses, order by order to find which.
 
         Both methods answer True when done; anything else (the cancel wizard's action) is a refusal.
         """
+        for start in range(0, len(items), self.workflow_batch):
+            yield from self._each_at_once(items[start : start + self.workflow_batch], method, kwargs)
+
+    def _each_at_once(
+        self, items: list[_Pending], method: str, kwargs: Mapping[str, Any]
+    ) -> Iterator[tuple[_Pending, str | None]]:
         if len(items) <= 1:
             for item in items:
                 yield from self._one(item, method, kwargs)

@@ -71,6 +71,14 @@ def test_missing_setting_fails_the_load_naming_the_variable(missing, error):
         assert secret not in message
 
 
+def test_odoo_batch_size_is_a_setting_checked_at_load():
+    assert build_definitions({}).resources["odoo"].batch_size == 500
+    assert build_definitions({**REAL_SETTINGS, "ODOO_BATCH_SIZE": "50"}).resources["odoo"].batch_size == 50
+    for bad in ("0", "1001", "many"):
+        with pytest.raises(OdooConfigError, match=f"ODOO_BATCH_SIZE must be a whole number from 1 to 1000, got '{bad}'"):
+            build_definitions({"ODOO_BATCH_SIZE": bad})
+
+
 def test_malformed_shop_fails_the_load_naming_the_variable():
     with pytest.raises(ShopifyConfigError, match="SHOPIFY_SHOP"):
         build_definitions({**REAL_SETTINGS, "SHOPIFY_SHOP": "not a shop!"})

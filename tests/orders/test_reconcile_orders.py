@@ -296,6 +296,26 @@ def test_cancellations_cancel_the_sale_order(
     assert run(odoo, ledger, cancelled).skipped == 2
 
 
+def test_confirms_and_cancels_go_a_bounded_number_of_orders_per_call_whatever_the_batch(
+    odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger, catalog: dict[str, int]
+) -> None:
+    paid = [a_sale(n) for n in range(1, 6)]
+    voided = [a_sale(n, cancelledAt="2025-03-05T00:00:00Z", displayFinancialStatus="VOIDED") for n in range(6, 9)]
+    gateway = gateway_for(odoo)
+    report = sync_orders(
+        paid + voided, gateway=gateway, ledger=ledger, shop=SHOP, batch_size=10, workflow_batch=2
+    )
+    assert (report.created, report.confirmed, report.cancelled, report.failed) == (8, 5, 3, 0)
+    states = {name: order["state"] for name, order in sale_orders(client).items()}
+    assert states == {**{f"order_{n}": "sale" for n in range(1, 6)}, **{f"order_{n}": "cancel" for n in range(6, 9)}}
+    calls = gateway.stats.calls_to
+    assert (calls("sale.order.create"), calls("sale.order.action_confirm"), calls("sale.order.action_cancel")) == (
+        1,
+        3,
+        2,
+    )
+
+
 def test_an_odoo_edit_newer_than_shopify_is_kept_and_counted(
     odoo: Any, client: odoorpc.ODOO, ledger: SyncLedger, catalog: dict[str, int]
 ) -> None:
