@@ -4,16 +4,16 @@ The Odoo addon's `_import_one` looked each Shopify record up in Odoo, then creat
 record per round of calls. These functions do the same through odoorpc (the project's OdooGateway,
 for its retries and RPC counting), reading the records a paged landing run left in the landing
 store: every k-th one, a sample spread over the whole shop, whose time is then scaled to all. They
-use the project's pure mappings. Country, state and tag ids are resolved once up front (batched),
-which flatters the baseline: the comparison is conservative, never rigged.
+use the project's pure mappings. Country, state, tag, category and attribute ids are resolved once
+up front (batched), which flatters the baseline: the comparison is conservative, never rigged.
 
-What they write is the original design's, which is at most what the pipeline writes: a customer and
-its addresses are the same; a product is one bare template carrying its first variant's SKU (the
-pipeline builds every variant with its SKU, barcode and external id); an order finds its lines'
-products as the pipeline does (variant external id, else SKU), is created with its lines and then
-confirmed when paid or cancelled when cancelled, but its lines get no external ids and its totals
-are not checked. Where the baseline does less, its time is lower and the speed-up the pipeline shows
-is understated.
+What they write is at most what the pipeline writes: a customer and its addresses are the same; a
+product is the same template with the same variants, SKUs, barcodes, price extras and external ids
+(the original `_import_one` kept only the first variant, which is not the same import), but its bins
+are not stored; an order finds its lines' products as the pipeline does (variant external id, else
+SKU), is created with its lines and then confirmed when paid or cancelled when cancelled, but its
+lines get no external ids and its totals are not checked. Where the baseline does less, its time is
+lower and the speed-up the pipeline shows is understated.
 """
 
 from __future__ import annotations
@@ -34,10 +34,12 @@ from shopify_assets.mapping.partners import (
     partner_vals,
     ref_keys,
 )
-from shopify_assets.mapping.products import product_xmlid_name, sku_code, variant_xmlid_name
+from shopify_assets.mapping.products import ProductIssue, ProductMapping, product_values, sku_code, variant_xmlid_name
 from shopify_assets.odoo.errors import OdooError
 from shopify_assets.odoo.gateway import IR_MODEL_DATA, PARTNER, OdooGateway
 from shopify_assets.reconcile.orders import CANCEL_CONTEXT
+from shopify_assets.reconcile.product_catalog import ProductCatalog
+from shopify_assets.reconcile.product_state import TEMPLATE, TEMPLATE_VALUE, VARIANT, read_templates
 from shopify_assets.shopify.models import Customer, Order, Product, ShopifyModel
 
 MODULE = "shopify"
@@ -97,22 +99,67 @@ def _import_customer(gateway: OdooGateway, customer: Customer, refs: OdooRefs) -
     return True
 
 
-def _import_product(gateway: OdooGateway, product: Product) -> bool:
-    """As the original `_import_one`: the first variant carries the SKU and the price of the template."""
-    if not product.variants or not product.variants[0].sku:
+def _import_product(gateway: OdooGateway, product: Product, refs: _ProductRefs) -> bool:
+    """The template with its attribute lines (Odoo generates the variants), then each variant's SKU,
+    barcode and external id, each value's price extra and the template's external id: one call apiece."""
+    try:
+        values = product_values(product, ProductMapping())
+    except ProductIssue:
+        return False  # a missing or malformed SKU: skipped, as the pipeline skips it
+    if _exists(gateway, TEMPLATE, values.xmlid_name) is not None:
         return False
-    variant = product.variants[0]
-    name = product_xmlid_name(product.id)
-    if _exists(gateway, "product.template", name) is not None:
-        return False
-    template_id = gateway.call(
-        "product.template", "create",
-        [{"name": product.title, "default_code": sku_code(variant.sku), "list_price": float(variant.price),
-          "type": "consu", "sale_ok": True}],
-        idempotent=False,
-    )  # fmt: skip
-    _bind(gateway, "product.template", name, template_id)
+    lines = [
+        (0, 0, {"attribute_id": refs.attributes[line.attribute],
+                "value_ids": [(6, 0, [refs.values[(line.attribute, value)] for value in line.values])]})
+        for line in values.lines
+    ]  # fmt: skip
+    vals = {
+        **values.shared_vals(), "categ_id": refs.categories[values.category],
+        "product_tag_ids": [(6, 0, sorted(refs.tags[name] for name in values.tag_names))],
+        "sale_ok": values.status.sale_ok, "active": values.status.active, "type": values.product_type,
+        "is_storable": values.is_storable, "attribute_line_ids": lines,
+    }  # fmt: skip
+    template_id = gateway.call(TEMPLATE, "create", [vals], idempotent=False)
+    state = read_templates(gateway, [template_id])[template_id]
+    by_combination = {frozenset(state.combination(variant)): variant for variant in state.variants}
+    for variant in values.variants:
+        odoo_variant = state.variants[0] if values.single_variant else by_combination[frozenset(variant.combination)]
+        if not values.single_variant:  # a single variant mirrors its template's SKU and barcode
+            gateway.call(VARIANT, "write", [[odoo_variant.id], {"default_code": variant.sku.code,
+                                                                "barcode": variant.barcode or False}])  # fmt: skip
+        _bind(gateway, VARIANT, variant.xmlid_name, odoo_variant.id)
+    for value in state.values.values():
+        extra = values.price_extras.get((value.attribute, value.value))
+        if extra:
+            gateway.call(TEMPLATE_VALUE, "write", [[value.id], {"price_extra": float(extra)}])
+    _bind(gateway, TEMPLATE, values.xmlid_name, template_id)
     return True
+
+
+@dataclass(frozen=True)
+class _ProductRefs:
+    categories: dict[str, int]
+    tags: dict[str, int]
+    attributes: dict[str, int]
+    values: dict[tuple[str, str], int]
+
+
+def _product_importer(gateway: OdooGateway, products: list[Product]) -> Callable[[Product], bool]:
+    mapped = []
+    for product in products:
+        try:
+            mapped.append(product_values(product, ProductMapping()))
+        except ProductIssue:
+            continue
+    catalog = ProductCatalog(gateway)
+    pairs = {(line.attribute, value) for values in mapped for line in values.lines for value in line.values}
+    refs = _ProductRefs(
+        categories=catalog.categories(values.category for values in mapped),
+        tags=catalog.tags(name for values in mapped for name in values.tag_names),
+        attributes=catalog.attributes(attribute for attribute, _ in pairs),
+        values=catalog.attribute_values(pairs),
+    )
+    return lambda product: _import_product(gateway, product, refs)
 
 
 def _product_of(gateway: OdooGateway, variant_id: str | None, sku: str | None) -> int | None:
@@ -171,7 +218,7 @@ def _customer_importer(gateway: OdooGateway, customers: list[Customer]) -> Calla
 # Per resource: the landed model, and what imports one record given the gateway and all records.
 IMPORTERS: dict[str, tuple[type[ShopifyModel], Callable[[OdooGateway, list[Any]], Callable[[Any], bool]]]] = {
     "customers": (Customer, _customer_importer),
-    "products": (Product, lambda gateway, _records: lambda product: _import_product(gateway, product)),
+    "products": (Product, _product_importer),
     "orders": (Order, lambda gateway, _records: lambda order: _import_order(gateway, order)),
 }
 
