@@ -12,6 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -100,7 +101,8 @@ def state_code_candidates(country: str, code: str) -> tuple[str, ...]:
 
 
 class OdooGateway:
-    """One authenticated connection to one Odoo database, used by one thread."""
+    """One authenticated connection to one Odoo database, used by one thread (plus, for `write_many`
+    with `connections`, side connections it opens and drives itself)."""
 
     def __init__(
         self,
@@ -127,6 +129,7 @@ class OdooGateway:
         self._countries: dict[str, int | None] = {}
         self._states: dict[tuple[str, str], int | None] = {}
         self._categories: dict[str, int] = {}
+        self._side: list[OdooGateway] = []  # side connections for parallel writes, opened on first use
 
     def __repr__(self) -> str:
         return f"OdooGateway(url={self.settings.url!r}, db={self.settings.db!r}, username={self.settings.username!r})"
@@ -149,6 +152,9 @@ class OdooGateway:
         return self._odoo
 
     def close(self) -> None:
+        for side in self._side:
+            side.close()
+        self._side.clear()
         if self._odoo is not None:
             self._odoo.logout()
             self._odoo = None
@@ -383,23 +389,56 @@ class OdooGateway:
         for offset, new_id in enumerate(ids):
             results[low + offset] = RecordResult(low + offset, new_id)
 
-    def write_many(self, model: str, vals_by_id: Mapping[int, Mapping[str, Any]]) -> list[RecordResult]:
+    def write_many(
+        self, model: str, vals_by_id: Mapping[int, Mapping[str, Any]], *, connections: int = 1
+    ) -> list[RecordResult]:
         """Records sharing identical values go in one `write`; a refused write is retried record by record.
 
-        Results follow the order of `vals_by_id`.
+        Records with values of their own need a `write` each: with `connections` > 1 those calls are
+        spread over that many connections at once, so their round trips overlap (Odoo serves concurrent
+        requests with its workers). Only for writes whose order does not matter. Results follow the
+        order of `vals_by_id`.
         """
         ids = list(vals_by_id)
         position = {record_id: index for index, record_id in enumerate(ids)}
         groups: dict[str, list[int]] = {}
         for record_id, vals in vals_by_id.items():
             groups.setdefault(json.dumps(vals, sort_keys=True, default=str), []).append(record_id)
+        writes = [
+            (list(chunk), dict(vals_by_id[group_ids[0]]))
+            for group_ids in groups.values()
+            for chunk in _chunks(group_ids, self.batch_size)
+        ]
+        lanes = [self, *self._side_connections(min(connections, len(writes)) - 1)]
+
+        def send(lane: int) -> list[tuple[int, str | None]]:
+            mine = writes[lane :: len(lanes)]
+            return [outcome for chunk, vals in mine for outcome in lanes[lane]._write_chunk(model, chunk, vals)]
+
+        if len(lanes) == 1:
+            outcomes = send(0)
+        else:
+            try:
+                with ThreadPoolExecutor(len(lanes), thread_name_prefix="odoo-write") as pool:
+                    outcomes = [outcome for part in pool.map(send, range(len(lanes))) for outcome in part]
+            finally:
+                for side in lanes[1:]:
+                    self.stats.absorb(side.stats)
         results: list[RecordResult | None] = [None] * len(ids)
-        for group_ids in groups.values():
-            vals = dict(vals_by_id[group_ids[0]])
-            for chunk in _chunks(group_ids, self.batch_size):
-                for record_id, error in self._write_chunk(model, list(chunk), vals):
-                    results[position[record_id]] = RecordResult(position[record_id], record_id, error)
+        for record_id, error in outcomes:
+            results[position[record_id]] = RecordResult(position[record_id], record_id, error)
         return [result for result in results if result is not None]
+
+    def _side_connections(self, count: int) -> list[OdooGateway]:
+        """`count` more connections as this one (each logs in on first use); kept until `close`."""
+        while len(self._side) < count:
+            self._side.append(
+                OdooGateway(
+                    self.settings, external_id_module=self.external_id_module, batch_size=self.batch_size,
+                    retry=self.retry, timeout=self.timeout, sleep=self._sleep,
+                )
+            )  # fmt: skip
+        return self._side[: max(count, 0)]
 
     def _write_chunk(self, model: str, ids: list[int], vals: dict[str, Any]) -> list[tuple[int, str | None]]:
         try:

@@ -31,6 +31,16 @@ class GatewayStats:
     def record_error(self, key: str) -> None:
         self._entry(key).errors += 1
 
+    def absorb(self, other: GatewayStats) -> None:
+        """Add `other`'s figures to these and clear `other` (a side connection's, once its calls are done)."""
+        for key, theirs in other.by_call.items():
+            entry = self._entry(key)
+            entry.calls += theirs.calls
+            entry.seconds += theirs.seconds
+            entry.retries += theirs.retries
+            entry.errors += theirs.errors
+        other.by_call.clear()
+
     @property
     def rpc_count(self) -> int:
         return sum(entry.calls for entry in self.by_call.values())

@@ -49,6 +49,9 @@ from shopify_assets.reconcile.report import Progress, SyncReport, reconcile_in_b
 from shopify_assets.shopify.models import Product
 
 RESOURCE = "product"
+# Each new template's variants need a write of their own (their SKUs differ): sent over this many
+# connections at once, so the round trips overlap instead of adding up.
+VARIANT_WRITE_CONNECTIONS = 4
 
 
 @dataclass
@@ -453,14 +456,16 @@ class _Reconciler:
         return vals
 
     def _write_variants(self, items: list[_Item]) -> None:
-        """Templates whose variants Odoo just generated: their SKUs, barcodes and extras, one write per template."""
+        """Templates whose variants Odoo just generated: their SKUs, barcodes and extras, one write per
+        template (templates are independent, so the writes go out side by side)."""
         writes: dict[int, tuple[_Item, dict[str, Any]]] = {}
         for item in items:
             assert item.state is not None
             vals = self._variant_vals(item, item.state)
             if vals and item.failure is None:
                 writes[item.state.id] = (item, vals)
-        for result in self.gateway.write_many(TEMPLATE, {tid: vals for tid, (_, vals) in writes.items()}):
+        vals_by_template = {tid: vals for tid, (_, vals) in writes.items()}
+        for result in self.gateway.write_many(TEMPLATE, vals_by_template, connections=VARIANT_WRITE_CONNECTIONS):
             item = writes[result.id or 0][0]
             if result.ok:
                 item.wrote = True

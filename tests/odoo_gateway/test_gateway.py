@@ -101,6 +101,29 @@ def test_write_many_groups_identical_values_and_isolates_missing_records(odoo: A
     assert gateway.stats.calls_to("res.partner.write") == 2 + 3
 
 
+def test_write_many_over_several_connections_writes_each_record_and_counts_every_call(
+    odoo: Any, client: odoorpc.ODOO
+) -> None:
+    ids = client.execute_kw("res.partner", "create", [[{"name": f"P{n}"} for n in range(9)]])
+    client.execute_kw("res.partner", "unlink", [[ids[6]]])
+    gateway = gateway_for(odoo)
+    wanted = {record_id: {"city": f"City {n}"} for n, record_id in enumerate(ids)}
+
+    with gateway:
+        results = gateway.write_many("res.partner", wanted, connections=4)
+        # the side connections stay open for the next call, and their calls count as the gateway's
+        gateway.write_many("res.partner", {ids[0]: {"zip": "1"}, ids[1]: {"zip": "2"}}, connections=4)
+
+    assert [result.id for result in results] == ids
+    assert [result.ok for result in results] == [n != 6 for n in range(9)]
+    assert "Record does not exist or has been deleted" in (results[6].error or "")
+    rows = client.execute_kw("res.partner", "read", [[i for i in ids if i != ids[6]], ["city", "zip"]])
+    assert {row["id"]: row["city"] for row in rows} == {i: v["city"] for i, v in wanted.items() if i != ids[6]}
+    assert {row["id"]: row["zip"] for row in rows if row["zip"]} == {ids[0]: "1", ids[1]: "2"}
+    assert gateway.stats.calls_to("res.partner.write") == 9 + 2
+    assert gateway.stats.calls_to("session.login") == 4  # one per connection, opened once
+
+
 def test_read_and_write_dates_skip_deleted_records(odoo: Any, client: odoorpc.ODOO) -> None:
     keep, gone = client.execute_kw("res.partner", "create", [[{"name": "Keep"}, {"name": "Gone"}]])
     client.execute_kw("res.partner", "unlink", [[gone]])
