@@ -304,7 +304,8 @@ class BulkRunner:
     """What every bulk operation needs, queries and mutations alike: fetch one by id, poll it to its end,
     stream a file of its results. Not thread-safe (one run at a time).
 
-    Polls wait `min_poll_interval` first, then 1.5 times longer each time up to `max_poll_interval`;
+    Polls wait `min_poll_interval` first, then 1.5 times longer each time up to `max_poll_interval`
+    (10 s: a poll costs one point, and a finished operation is seen at most that late);
     `max_wait` (seconds, None for no limit) bounds the wait for one operation. Downloads retry
     network errors up to `download_attempts` times, skipping the lines already read.
     """
@@ -314,7 +315,7 @@ class BulkRunner:
         client: ShopifyClient,
         *,
         min_poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
+        max_poll_interval: float = 10.0,
         max_wait: float | None = None,
         download_timeout: float = 60.0,
         download_attempts: int = 5,
