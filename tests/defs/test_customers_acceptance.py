@@ -7,6 +7,8 @@ import json
 from dagster import AssetKey, EnvVar
 
 from shopify_assets.definitions import build_definitions
+from shopify_assets.odoo import OdooGateway, OdooSettings
+from tests.odoo_gateway.support import FAST_RETRIES
 
 JOB = "customers_sync"
 SENSOR = "shopify_customers_sensor"
@@ -20,15 +22,15 @@ def create_customer(pipeline, **fields) -> str:
 
 
 def odoo_partners_by_xmlid(pipeline) -> dict[str, dict]:
-    odoo = pipeline.odoo_client()
-    refs = odoo.execute_kw(
-        "ir.model.data", "search_read", [[["module", "=", "shopify"], ["model", "=", "res.partner"]]],
-        {"fields": ["name", "res_id"]},
-    )
-    by_id = {ref["res_id"]: ref["name"] for ref in refs}
-    partners = odoo.execute_kw(
-        "res.partner", "read", [sorted(by_id)], {"fields": PARTNER_FIELDS, "context": {"active_test": False}}
-    )
+    # Through a retrying gateway: on the faulty emulator, faults are drawn for these reads too.
+    with OdooGateway(OdooSettings.from_env(pipeline.environ), retry=FAST_RETRIES) as odoo:
+        refs = odoo.search_read(
+            "ir.model.data", [("module", "=", "shopify"), ("model", "=", "res.partner")], ["name", "res_id"]
+        )
+        by_id = {ref["res_id"]: ref["name"] for ref in refs}
+        partners = odoo.call(
+            "res.partner", "read", [sorted(by_id)], {"fields": PARTNER_FIELDS, "context": {"active_test": False}}
+        )
     return {
         by_id[p["id"]]: {f: (p[f][1] if isinstance(p[f], list) else p[f]) for f in PARTNER_FIELDS} for p in partners
     }
@@ -37,8 +39,10 @@ def odoo_partners_by_xmlid(pipeline) -> dict[str, dict]:
 def test_faults_on_both_sides_end_in_the_same_state_without_duplicates(start_pipeline):
     clean = start_pipeline(customers=150, seed=7)
     clean.full_import()
-    # The Odoo emulator's fault seed 1 injects 502, 503 and serialization failures into this run's ~20 RPCs.
-    faulty = start_pipeline(customers=150, seed=7, shopify_fail_rate=0.05, odoo_fail_rate=0.05, odoo_args=("--seed", "1"))
+    # The Odoo emulator's fault seed 1 injects 502, 503 and serialization failures into this run's RPCs
+    # (about 30 in batches of 50).
+    faulty = start_pipeline(customers=150, seed=7, shopify_fail_rate=0.05, odoo_fail_rate=0.05, odoo_args=("--seed", "1"),
+                            environ={"ODOO_BATCH_SIZE": "50"})  # fmt: skip
     result = faulty.full_import()
 
     expected, got = odoo_partners_by_xmlid(clean), odoo_partners_by_xmlid(faulty)

@@ -57,8 +57,8 @@ def test_a_bad_interval_is_refused_by_name(value: str) -> None:
 
 
 def test_a_full_import_logs_its_progress_batch_by_batch(start_pipeline) -> None:
-    pipeline = start_pipeline(customers=120, environ={"SYNC_PROGRESS_LOG_SECONDS": "0"})
+    pipeline = start_pipeline(customers=120, environ={"SYNC_PROGRESS_LOG_SECONDS": "0", "ODOO_BATCH_SIZE": "50"})
     result = pipeline.full_import()
     logs = [entry.user_message for entry in pipeline.instance.all_logs(result.run_id)]
     progress = [line.split(" reconciled")[0] for line in logs if " customers reconciled in " in line]
-    assert progress == ["100 of 120 customers", "120 of 120 customers"]  # Odoo batches of 100
+    assert progress == ["50 of 120 customers", "100 of 120 customers", "120 of 120 customers"]  # Odoo batches of 50
