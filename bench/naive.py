@@ -34,7 +34,14 @@ from shopify_assets.mapping.partners import (
     partner_vals,
     ref_keys,
 )
-from shopify_assets.mapping.products import ProductIssue, ProductMapping, product_values, sku_code, variant_xmlid_name
+from shopify_assets.mapping.products import (
+    ProductIssue,
+    ProductMapping,
+    TemplateValues,
+    product_values,
+    sku_code,
+    variant_xmlid_name,
+)
 from shopify_assets.odoo.errors import OdooError
 from shopify_assets.odoo.gateway import IR_MODEL_DATA, PARTNER, OdooGateway
 from shopify_assets.reconcile.orders import CANCEL_CONTEXT
@@ -99,12 +106,10 @@ def _import_customer(gateway: OdooGateway, customer: Customer, refs: OdooRefs) -
     return True
 
 
-def _import_product(gateway: OdooGateway, product: Product, refs: _ProductRefs) -> bool:
+def _import_product(gateway: OdooGateway, values: TemplateValues | None, refs: _ProductRefs) -> bool:
     """The template with its attribute lines (Odoo generates the variants), then each variant's SKU,
     barcode and external id, each value's price extra and the template's external id: one call apiece."""
-    try:
-        values = product_values(product, ProductMapping())
-    except ProductIssue:
+    if values is None:
         return False  # a missing or malformed SKU: skipped, as the pipeline skips it
     if _exists(gateway, TEMPLATE, values.xmlid_name) is not None:
         return False
@@ -145,12 +150,14 @@ class _ProductRefs:
 
 
 def _product_importer(gateway: OdooGateway, products: list[Product]) -> Callable[[Product], bool]:
-    mapped = []
+    """Each product mapped once: its values feed both the refs resolved up front and its import."""
+    by_id: dict[str, TemplateValues | None] = {}
     for product in products:
         try:
-            mapped.append(product_values(product, ProductMapping()))
+            by_id[product.id] = product_values(product, ProductMapping())
         except ProductIssue:
-            continue
+            by_id[product.id] = None
+    mapped = [values for values in by_id.values() if values is not None]
     catalog = ProductCatalog(gateway)
     pairs = {(line.attribute, value) for values in mapped for line in values.lines for value in line.values}
     refs = _ProductRefs(
@@ -159,7 +166,7 @@ def _product_importer(gateway: OdooGateway, products: list[Product]) -> Callable
         attributes=catalog.attributes(attribute for attribute, _ in pairs),
         values=catalog.attribute_values(pairs),
     )
-    return lambda product: _import_product(gateway, product, refs)
+    return lambda product: _import_product(gateway, by_id[product.id], refs)
 
 
 def _product_of(gateway: OdooGateway, variant_id: str | None, sku: str | None) -> int | None:
