@@ -273,7 +273,8 @@ class _Reconciler:
         owned = {tid for tid, found in names.items() if any(n.startswith(PRODUCT_XMLID_PREFIX) for n in found)}
         for item in items:
             for variant in item.values.variants:
-                free = [tid for tid in templates_by_code.get(variant.sku.code, []) if tid not in owned | taken]
+                sharing_sku = templates_by_code.get(variant.sku.code, [])
+                free = [tid for tid in sharing_sku if tid not in owned and tid not in taken]
                 if free:
                     item.template_id, item.matched_by_sku = free[0], True
                     taken.add(free[0])
