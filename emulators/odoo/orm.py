@@ -17,6 +17,7 @@ from emulators.odoo.store import Row, Transaction
 
 
 _LOG_FIELDS = frozenset({"create_uid", "create_date", "write_uid", "write_date"})
+_UNSET = object()  # a field absent from a stored row (added to the model after the row was written)
 
 
 class Env:
@@ -43,7 +44,8 @@ class RecordSet:
     def __init__(self, env: Env, spec: ModelSpec, ids: Sequence[int]) -> None:
         self.env = env
         self.spec = spec
-        self.ids: list[int] = list(dict.fromkeys(ids))
+        # most recordsets hold one id (every field access browses one): no need to dedupe those
+        self.ids: list[int] = list(ids) if isinstance(ids, list) and len(ids) < 2 else list(dict.fromkeys(ids))
 
     def __repr__(self) -> str:
         return f"{self.spec.name}{tuple(self.ids)!r}"
@@ -102,7 +104,10 @@ class RecordSet:
             return record_id
         if field.physical:
             row = self.env.tx.get(self.spec.name, record_id)
-            return None if row is None else row.get(field_name, field.empty())
+            if row is None:
+                return None
+            value = row.get(field_name, _UNSET)
+            return field.empty() if value is _UNSET else value
         if isinstance(field, One2many):
             return self._one2many_ids(record_id, field)
         record = self.browse([record_id])

@@ -67,6 +67,10 @@ class Store:
 
     # -- used by Transaction ---------------------------------------------------------------------
 
+    def tables(self, db: str) -> dict[str, dict[int, Row]]:
+        """The committed rows of every model of `db`, by model."""
+        return self._tables[db]
+
     def committed(self, db: str, model: str) -> dict[int, Row]:
         return self._tables[db].setdefault(model, {})
 
@@ -151,6 +155,7 @@ class Transaction:
     def __init__(self, store: Store, db: str) -> None:
         self.store = store
         self.db = db
+        self._committed_tables = store.tables(db)  # read on every field access: looked up once
         self.now = store.timestamp_after_last(db)
         self._changes: dict[str, dict[int, Row | None]] = {}
         # the overlay's own indexes, kept in step with put/delete once a lookup asked for them
@@ -160,7 +165,8 @@ class Transaction:
         overlay = self._changes.get(model)
         if overlay is not None and record_id in overlay:
             return overlay[record_id]
-        return self.store.committed(self.db, model).get(record_id)
+        table = self._committed_tables.get(model)
+        return None if table is None else table.get(record_id)
 
     def exists(self, model: str, record_id: int) -> bool:
         return self.get(model, record_id) is not None
