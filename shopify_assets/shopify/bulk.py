@@ -315,7 +315,7 @@ class BulkRunner:
         client: ShopifyClient,
         *,
         min_poll_interval: float = 1.0,
-        max_poll_interval: float = 10.0,
+        max_poll_interval: float = 5.0,
         max_wait: float | None = None,
         download_timeout: float = 60.0,
         download_attempts: int = 5,
