@@ -73,17 +73,26 @@ def _product_lines(order: RecordSet) -> list[RecordSet]:
     return [line for line in order["order_line"] if not line["display_type"]]
 
 
+def _order_amounts(order: RecordSet) -> tuple[float, float, float]:
+    """(untaxed, tax, total), each line's amounts computed once. Taxes are rounded line by line before
+    they are added up (the company's default rounding)."""
+    digits = _currency_digits(order)
+    amounts = [_amounts(line) for line in _product_lines(order)]
+    untaxed = float_round(sum(amount.subtotal for amount in amounts), digits)
+    tax = float_round(sum(amount.rounded_taxes for amount in amounts), digits)
+    return untaxed, tax, float_round(untaxed + tax, digits)
+
+
 def _amount_untaxed(order: RecordSet) -> float:
-    return float_round(sum(line["price_subtotal"] for line in _product_lines(order)), _currency_digits(order))
+    return _order_amounts(order)[0]
 
 
 def _amount_tax(order: RecordSet) -> float:
-    # taxes are rounded line by line before they are added up (the company's default rounding)
-    return float_round(sum(_amounts(line).rounded_taxes for line in _product_lines(order)), _currency_digits(order))
+    return _order_amounts(order)[1]
 
 
 def _amount_total(order: RecordSet) -> float:
-    return float_round(_amount_untaxed(order) + _amount_tax(order), _currency_digits(order))
+    return _order_amounts(order)[2]
 
 
 def _invoice_status(order: RecordSet) -> str:
@@ -123,10 +132,14 @@ def _prepare_order(env: Env, vals: dict[str, Any], creating: bool) -> dict[str, 
         vals["name"] = f"S{next_sequence_number(env, 'sale.order'):05d}"
     partner = env["res.partner"].browse([vals["partner_id"]]) if vals.get("partner_id") else None
     if partner is not None and partner.exists():
-        vals.setdefault("partner_invoice_id", _address(partner, "invoice").id)
-        vals.setdefault("partner_shipping_id", _address(partner, "delivery").id)
-        salesperson = partner["user_id"] or partner["commercial_partner_id"]["user_id"]
-        vals.setdefault("user_id", salesperson.id or env.uid)
+        # only what the caller left out is looked up (address_get walks the partner's contacts)
+        if "partner_invoice_id" not in vals:
+            vals["partner_invoice_id"] = _address(partner, "invoice").id
+        if "partner_shipping_id" not in vals:
+            vals["partner_shipping_id"] = _address(partner, "delivery").id
+        if "user_id" not in vals:
+            salesperson = partner["user_id"] or partner["commercial_partner_id"]["user_id"]
+            vals["user_id"] = salesperson.id or env.uid
     else:
         vals.setdefault("user_id", env.uid)
     company_id = vals.get("company_id") or 1
