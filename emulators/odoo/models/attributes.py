@@ -99,11 +99,16 @@ def update_template_values(lines: RecordSet) -> None:
                 remaining.remove(value_id)
                 if not ptav["ptav_active"]:
                     ptav.write({"ptav_active": True})
+        # the template's lines of this attribute (archived too): an archived value of the template
+        # and attribute hangs under one of them; asked by line, the search uses the line index
+        # instead of testing every template's values of that attribute value
+        same_attribute = env["product.template.attribute.line"].with_context(active_test=False).search([
+            ("product_tmpl_id", "=", line["product_tmpl_id"].id), ("attribute_id", "=", line["attribute_id"].id),
+        ]).ids if remaining else []
         for value_id in remaining:
             archived = template_values.search([
                 ("ptav_active", "=", False),
-                ("product_tmpl_id", "=", line["product_tmpl_id"].id),
-                ("attribute_id", "=", line["attribute_id"].id),
+                ("attribute_line_id", "in", same_attribute),
                 ("product_attribute_value_id", "=", value_id),
             ])
             if archived:
